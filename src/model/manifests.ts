@@ -1,0 +1,303 @@
+/**
+ * Manifests (multi-document YAML, as in a GitOps repository) -> ClusterState.
+ * Pure: takes file names and texts, returns objects and problems. Unknown keys in
+ * the objects this tool owns are errors with a suggestion, as the API server's
+ * strict field validation would report them.
+ */
+import {LineCounter, parseAllDocuments} from 'yaml';
+import type {Problem} from '../lib/errors.js';
+import {suggest} from './suggest.js';
+import {emptyState, type ClusterState, type MirrorRule, type MirrorSet, type MirrorSetKind} from './types.js';
+
+type Schema = 'string' | 'bool' | 'int' | 'any' | 'stringMap' | {list: Schema} | {fields: Record<string, Schema>};
+
+const str: Schema = 'string';
+const strList: Schema = {list: str};
+const objectTop = (spec: Schema, extra: Record<string, Schema> = {}): Schema => ({
+  fields: {apiVersion: str, kind: str, metadata: 'any', spec, status: 'any', ...extra},
+});
+
+const mirrorRule = (withPolicy: boolean): Schema => ({
+  fields: withPolicy ? {source: str, mirrors: strList, mirrorSourcePolicy: str} : {source: str, mirrors: strList},
+});
+
+/** Field schemas of the objects the tool reads (openshift/api). */
+const schemas: Record<string, Schema> = {
+  Image: objectTop({
+    fields: {
+      allowedRegistriesForImport: {list: {fields: {domainName: str, insecure: 'bool'}}},
+      externalRegistryHostnames: strList,
+      additionalTrustedCA: {fields: {name: str}},
+      registrySources: {
+        fields: {insecureRegistries: strList, blockedRegistries: strList, allowedRegistries: strList, containerRuntimeSearchRegistries: strList},
+      },
+      imageStreamImportMode: str,
+    },
+  }),
+  ImageDigestMirrorSet: objectTop({fields: {imageDigestMirrors: {list: mirrorRule(true)}}}),
+  ImageTagMirrorSet: objectTop({fields: {imageTagMirrors: {list: mirrorRule(true)}}}),
+  ImageContentSourcePolicy: objectTop({fields: {repositoryDigestMirrors: {list: mirrorRule(false)}}}),
+  ConfigMap: {fields: {apiVersion: str, kind: str, metadata: 'any', data: 'stringMap', binaryData: 'any', immutable: 'bool'}},
+};
+
+/** apiVersion each kind must have. */
+export const KINDS: Record<string, string> = {
+  Image: 'config.openshift.io/v1',
+  ClusterVersion: 'config.openshift.io/v1',
+  ImageDigestMirrorSet: 'config.openshift.io/v1',
+  ImageTagMirrorSet: 'config.openshift.io/v1',
+  ImageContentSourcePolicy: 'operator.openshift.io/v1alpha1',
+  ClusterImagePolicy: 'config.openshift.io/v1',
+  ImagePolicy: 'config.openshift.io/v1',
+  ConfigMap: 'v1',
+  MachineConfigPool: 'machineconfiguration.openshift.io/v1',
+  MachineConfig: 'machineconfiguration.openshift.io/v1',
+};
+
+const listKeys: Record<MirrorSetKind, string> = {
+  ImageContentSourcePolicy: 'repositoryDigestMirrors',
+  ImageDigestMirrorSet: 'imageDigestMirrors',
+  ImageTagMirrorSet: 'imageTagMirrors',
+};
+
+export interface ManifestInput {
+  file: string;
+  text: string;
+}
+
+export interface LoadedObject {
+  kind: string;
+  name: string;
+  namespace?: string;
+  file: string;
+  line: number;
+  /** Index of the YAML document in its file. */
+  doc: number;
+  body: Record<string, unknown>;
+}
+
+export interface LoadResult {
+  state: ClusterState;
+  objects: LoadedObject[];
+  problems: Problem[];
+  /** Kinds seen and not used (other GitOps content), for a debug note. */
+  ignored: string[];
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function checkSchema(v: unknown, s: Schema, path: string, out: Problem[], source: string): void {
+  if (v === null || v === undefined || s === 'any') return;
+  if (s === 'string' || s === 'bool' || s === 'int') {
+    const want = s === 'string' ? 'string' : s === 'bool' ? 'boolean' : 'number';
+    if (typeof v !== want) out.push({field: path, value: v, message: `must be a ${s === 'bool' ? 'boolean' : s}, not a ${typeName(v)}`, source});
+    return;
+  }
+  if (s === 'stringMap') {
+    if (typeName(v) !== 'object') out.push({field: path, message: `must be a map of strings, not a ${typeName(v)}`, source});
+    else for (const [k, x] of Object.entries(v as object)) if (typeof x !== 'string') out.push({field: `${path}.${k}`, message: `must be a string, not a ${typeName(x)}`, source});
+    return;
+  }
+  if ('list' in s) {
+    if (!Array.isArray(v)) {
+      out.push({field: path, message: `must be a list, not a ${typeName(v)}`, source});
+      return;
+    }
+    v.forEach((x, i) => {
+      if (x === null && s.list === 'string') out.push({field: `${path}[${i}]`, message: 'must be a string, not null', source});
+      else checkSchema(x, s.list, `${path}[${i}]`, out, source);
+    });
+    return;
+  }
+  if (typeName(v) !== 'object') {
+    out.push({field: path, message: `must be an object, not a ${typeName(v)}`, source});
+    return;
+  }
+  const known = Object.keys(s.fields);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const sub = s.fields[k];
+    const field = path ? `${path}.${k}` : k;
+    if (sub === undefined) {
+      const hint = suggest(k, known);
+      out.push({field, message: `unknown field${hint ? `; did you mean ${hint}?` : ` (known: ${known.join(', ')})`}`, source});
+    } else checkSchema(x, sub, field, out, source);
+  }
+}
+
+function asStringList(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : String(x))) : undefined;
+}
+
+function get(o: unknown, ...keys: string[]): unknown {
+  let cur = o;
+  for (const k of keys) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+/** Parse manifests into cluster state. Objects of kinds the tool does not use are ignored. */
+export function loadManifests(inputs: ManifestInput[]): LoadResult {
+  const state = emptyState();
+  const problems: Problem[] = [];
+  const objects: LoadedObject[] = [];
+  const ignored: string[] = [];
+  const seen = new Map<string, string>();
+
+  const addObject = (body: Record<string, unknown>, file: string, line: number, doc: number) => {
+    const source = `${file}:${line}`;
+    const kind = body.kind;
+    const apiVersion = body.apiVersion;
+    if (typeof kind !== 'string' || typeof apiVersion !== 'string') {
+      problems.push({field: typeof kind !== 'string' ? 'kind' : 'apiVersion', message: 'is missing: every manifest needs apiVersion and kind', source});
+      return;
+    }
+    if (kind === 'List' || kind.endsWith('List')) {
+      const items = body.items;
+      if (Array.isArray(items)) for (const it of items) if (it && typeof it === 'object') addObject(it as Record<string, unknown>, file, line, doc);
+      return;
+    }
+    const want = KINDS[kind];
+    if (want === undefined) {
+      const hint = suggest(kind, Object.keys(KINDS));
+      if (hint && apiVersion.includes('openshift.io')) problems.push({field: 'kind', value: kind, message: `unknown kind; did you mean ${hint}?`, source});
+      else ignored.push(`${kind}`);
+      return;
+    }
+    if (apiVersion !== want) {
+      problems.push({field: 'apiVersion', value: apiVersion, message: `${kind} must have apiVersion ${want}`, source});
+      return;
+    }
+    const name = get(body, 'metadata', 'name');
+    const namespace = get(body, 'metadata', 'namespace');
+    if (typeof name !== 'string' || name === '') {
+      problems.push({field: 'metadata.name', message: `is missing on ${kind}`, source});
+      return;
+    }
+    const schema = schemas[kind];
+    if (schema) checkSchema(body, schema, '', problems, `${source} (${kind}/${name})`);
+    const key = `${kind}/${typeof namespace === 'string' ? namespace + '/' : ''}${name}`;
+    const first = seen.get(key);
+    if (first) {
+      problems.push({field: 'metadata.name', value: name, message: `${kind} ${name} is defined twice (first at ${first}); refusing to guess which one applies`, source});
+      return;
+    }
+    seen.set(key, source);
+    objects.push({kind, name, namespace: typeof namespace === 'string' ? namespace : undefined, file, line, doc, body});
+
+    switch (kind) {
+      case 'Image': {
+        if (name !== 'cluster') {
+          problems.push({field: 'metadata.name', value: name, message: 'the Image config object must be named cluster (MCO reads only images.config.openshift.io/cluster)', source});
+          return;
+        }
+        const spec = (get(body, 'spec') ?? {}) as Record<string, unknown>;
+        const rs = get(spec, 'registrySources') as Record<string, unknown> | undefined;
+        state.image = {
+          name,
+          source,
+          spec: {
+            ...(spec as object),
+            registrySources: rs
+              ? {
+                  allowedRegistries: asStringList(rs.allowedRegistries),
+                  blockedRegistries: asStringList(rs.blockedRegistries),
+                  insecureRegistries: asStringList(rs.insecureRegistries),
+                  containerRuntimeSearchRegistries: asStringList(rs.containerRuntimeSearchRegistries),
+                }
+              : undefined,
+          },
+          status: (get(body, 'status') as ClusterState['image'] extends infer T ? (T extends {status?: infer S} ? S : never) : never) ?? undefined,
+          resourceVersion: get(body, 'metadata', 'resourceVersion') as string | undefined,
+        };
+        return;
+      }
+      case 'ClusterVersion': {
+        state.hasClusterVersion = true;
+        const img = get(body, 'status', 'desired', 'image');
+        if (typeof img === 'string') state.releaseImage = img;
+        return;
+      }
+      case 'ImageContentSourcePolicy':
+      case 'ImageDigestMirrorSet':
+      case 'ImageTagMirrorSet': {
+        const list = get(body, 'spec', listKeys[kind]);
+        const rules: MirrorRule[] = Array.isArray(list)
+          ? list.map((r) => ({
+              source: String(get(r, 'source') ?? ''),
+              mirrors: asStringList(get(r, 'mirrors')) ?? [],
+              mirrorSourcePolicy: kind === 'ImageContentSourcePolicy' ? '' : String(get(r, 'mirrorSourcePolicy') ?? ''),
+            }))
+          : [];
+        const set: MirrorSet = {kind, name, rules, source};
+        state.mirrorSets.push(set);
+        return;
+      }
+      case 'ConfigMap': {
+        const data = (get(body, 'data') ?? {}) as Record<string, string>;
+        state.configMaps.push({name, namespace: typeof namespace === 'string' ? namespace : 'default', data, source});
+        return;
+      }
+      case 'MachineConfigPool': {
+        const labels = (get(body, 'metadata', 'labels') ?? {}) as Record<string, string>;
+        const sel = (get(body, 'spec', 'machineConfigSelector', 'matchLabels') ?? {}) as Record<string, string>;
+        const exprs = get(body, 'spec', 'machineConfigSelector', 'matchExpressions');
+        const roles: string[] = [];
+        if (Array.isArray(exprs)) {
+          for (const e of exprs) {
+            if (get(e, 'key') === 'machineconfiguration.openshift.io/role' && get(e, 'operator') === 'In') roles.push(...(asStringList(get(e, 'values')) ?? []));
+          }
+        }
+        const role = sel['machineconfiguration.openshift.io/role'];
+        if (role) roles.push(role);
+        state.pools.push({name, labels, machineConfigSelector: sel, machineConfigRoles: roles, status: get(body, 'status') as Record<string, unknown> | undefined, source});
+        return;
+      }
+      case 'ClusterImagePolicy':
+      case 'ImagePolicy': {
+        const generation = get(body, 'metadata', 'generation');
+        state.policies.push({
+          kind,
+          name,
+          namespace: typeof namespace === 'string' ? namespace : undefined,
+          generation: typeof generation === 'number' ? generation : undefined,
+          spec: (get(body, 'spec') ?? {}) as Record<string, unknown>,
+          source,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  for (const {file, text} of inputs) {
+    const lc = new LineCounter();
+    const docs = parseAllDocuments(text, {lineCounter: lc, version: '1.1', uniqueKeys: true});
+    const list = Array.isArray(docs) ? docs : [docs];
+    list.forEach((d, i) => {
+      const start = d.contents?.range?.[0] ?? d.range?.[0] ?? 0;
+      const line = lc.linePos(start).line;
+      if (d.errors.length > 0) {
+        const err = d.errors[0]!;
+        const at = err.linePos?.[0]?.line ?? line;
+        problems.push({field: 'yaml', message: err.message.split('\n')[0]!, source: `${file}:${at}`});
+        return;
+      }
+      const body = d.toJS({maxAliasCount: 100}) as unknown;
+      if (body === null || body === undefined) return;
+      if (typeof body !== 'object' || Array.isArray(body)) {
+        problems.push({field: 'document', message: `must be a Kubernetes object, not a ${typeName(body)}`, source: `${file}:${line}`});
+        return;
+      }
+      addObject(body as Record<string, unknown>, file, line, i);
+    });
+  }
+  return {state, objects, problems, ignored};
+}

@@ -1,0 +1,257 @@
+/**
+ * The node files MCO's container-runtime-config controller generates from the
+ * cluster's image configuration (syncImageConfig -> registriesConfigIgnition),
+ * re-implemented as a pure function. Behaviour and error texts follow upstream
+ * (pkg/controller/container-runtime-config/{helpers.go,container_runtime_config_controller.go});
+ * the vectors in test/fixtures/vectors are the byte-level authority.
+ */
+import {parseNamed, refName, ReferenceError, type ImageReference} from '../model/reference.js';
+import type {RegistriesConf} from '../model/registries-conf.js';
+import {isValidRegistriesConfScope, mirrorPattern, scopeIsNestedInsideScope, sourcePattern} from '../model/scope.js';
+import {findRegistry, loadRegistries, pullSources} from '../model/sysregistries.js';
+import type {ClusterState, ImageSpec, MirrorSet} from '../model/types.js';
+import {goQuote, goQuoteList} from '../lib/errors.js';
+import {parse as parseToml} from 'smol-toml';
+import {editRegistriesConfig, McoError} from './edit-registries.js';
+import {updatePolicyJson, type Requirement} from './policy.js';
+import {encodeRegistriesConf} from './toml.js';
+import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, SEARCH_DROPIN_PATH, TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
+
+export {McoError};
+
+export interface NodeFile {
+  path: string;
+  content: string;
+}
+
+/** A log line MCO writes while it drops part of the input and carries on. */
+export interface McoWarning {
+  message: string;
+  field?: string;
+  value?: string;
+}
+
+export interface MirrorRenderHooks {
+  /**
+   * Signature policies (ClusterImagePolicy / ImagePolicy): called with the
+   * computed lists and registries.conf; returns the cluster-scope requirements
+   * for policy.json and any extra files in MachineConfig order.
+   */
+  signaturePolicies?: (ctx: SignatureContext) => SignatureOutput;
+}
+
+export interface SignatureContext {
+  state: ClusterState;
+  policyBlocked: string[] | undefined;
+  allowed: string[] | undefined;
+  registriesToml: string | undefined;
+}
+
+export interface SignatureOutput {
+  clusterScopePolicies: Map<string, Requirement[]>;
+  /** Whether any policy objects exist (MCO then always writes policy.json). */
+  active: boolean;
+  /** Files after policy.json: registries.d and per-namespace CRI-O policies. */
+  files: (policyJson: string) => NodeFile[];
+}
+
+export interface RenderOutcome {
+  /** False when MCO would not create or touch the MachineConfig at all. */
+  machineConfig: boolean;
+  /** Files carried by 99-<pool>-generated-registries, in MachineConfig order. */
+  files: NodeFile[];
+  /** MCO refuses the whole sync: nodes keep their previous files. */
+  error?: McoError;
+  warnings: McoWarning[];
+}
+
+/** MCO parses the release image once; an unparseable one stops the sync before anything else. */
+export function payloadRepository(releaseImage: string): ImageReference {
+  try {
+    return parseNamed(releaseImage);
+  } catch (e) {
+    if (e instanceof ReferenceError) throw new McoError('error parsing reference of release image', 'ClusterVersion status.desired.image', releaseImage);
+    throw e;
+  }
+}
+
+function templateConf(): RegistriesConf {
+  const t = parseToml(TEMPLATE_REGISTRIES_CONF) as Record<string, unknown>;
+  return {
+    unqualifiedSearchRegistries: (t['unqualified-search-registries'] as string[] | undefined) ?? undefined,
+    shortNameMode: (t['short-name-mode'] as string | undefined) ?? '',
+    additionalLayerStoreAuthHelper: (t['additional-layer-store-auth-helper'] as string | undefined) ?? '',
+    registries: [],
+  };
+}
+
+function digestSets(sets: MirrorSet[]): MirrorSet[] {
+  return sets.filter((s) => s.kind !== 'ImageTagMirrorSet');
+}
+
+/** payloadRepoHasUnblockedMirror: is there a digest pull source for the payload outside every blocked scope? */
+function payloadHasUnblockedMirror(payload: ImageReference, sets: MirrorSet[], spec: ImageSpec): boolean {
+  const rs = spec.registrySources ?? {};
+  const conf: RegistriesConf = {shortNameMode: '', additionalLayerStoreAuthHelper: '', registries: []};
+  editRegistriesConfig(conf, rs.insecureRegistries ?? [], rs.blockedRegistries ?? [], digestSets(sets));
+  const reg = findRegistry(loadRegistries(conf), refName(payload));
+  if (!reg) return false;
+  const blocked = rs.blockedRegistries ?? [];
+  return pullSources(reg, payload).some((s) => !blocked.some((b) => scopeIsNestedInsideScope(refName(s.reference), b)));
+}
+
+interface ValidLists {
+  registriesBlocked?: string[];
+  policyBlocked?: string[];
+  allowed?: string[];
+}
+
+/** getValidBlockedAndAllowedRegistries, with its logged-and-ignored error as a warning. */
+function validBlockedAndAllowed(payload: ImageReference, spec: ImageSpec, sets: MirrorSet[], warnings: McoWarning[]): ValidLists {
+  const rs = spec.registrySources ?? {};
+  const payloadRepo = refName(payload);
+  const out: ValidLists = {};
+  const dropped: string[] = [];
+  const push = (k: keyof ValidLists, v: string) => (out[k] ??= []).push(v);
+  try {
+    for (const reg of rs.blockedRegistries ?? []) {
+      if (scopeIsNestedInsideScope(payloadRepo, reg)) {
+        if (!payloadHasUnblockedMirror(payload, sets, spec)) {
+          dropped.push(reg);
+          continue;
+        }
+        push('registriesBlocked', reg);
+        if (payloadRepo !== reg) push('policyBlocked', reg);
+        push('allowed', payloadRepo);
+        continue;
+      }
+      push('registriesBlocked', reg);
+      push('policyBlocked', reg);
+    }
+  } catch (e) {
+    // MCO logs the failure and continues with no blocked or allowed registries at all.
+    warnings.push({message: `${(e as Error).message}, skipping....`, field: 'spec.registrySources.blockedRegistries'});
+    return {};
+  }
+  for (const a of rs.allowedRegistries ?? []) push('allowed', a);
+  if (dropped.length > 0) {
+    warnings.push({
+      message: `error adding ${goQuoteList(dropped)} to blocked registries, cannot block the repository being used by the payload`,
+      field: 'spec.registrySources.blockedRegistries',
+      value: dropped.join(', '),
+    });
+  }
+  return out;
+}
+
+function objectField(set: MirrorSet, i: number, key: string): string {
+  const list = set.kind === 'ImageContentSourcePolicy' ? 'repositoryDigestMirrors' : set.kind === 'ImageDigestMirrorSet' ? 'imageDigestMirrors' : 'imageTagMirrors';
+  return `${set.kind}/${set.name} spec.${list}[${i}]${key ? '.' + key : ''}`;
+}
+
+/** validateRegistriesConfScopes: MCO's own checks, first failure wins, in MCO's order. */
+export function validateRegistriesConfScopes(insecure: string[], blocked: string[], sets: MirrorSet[]): void {
+  for (const [i, s] of insecure.entries()) {
+    if (!isValidRegistriesConfScope(s)) throw new McoError(`invalid entry for insecure registries ${goQuote(s)}`, `spec.registrySources.insecureRegistries[${i}]`, s);
+  }
+  for (const [i, s] of blocked.entries()) {
+    if (!isValidRegistriesConfScope(s)) throw new McoError(`invalid entry for blocked registries ${goQuote(s)}`, `spec.registrySources.blockedRegistries[${i}]`, s);
+  }
+  const policies = new Map<string, string>();
+  const ordered = [
+    ...sets.filter((s) => s.kind === 'ImageDigestMirrorSet'),
+    ...sets.filter((s) => s.kind === 'ImageContentSourcePolicy'),
+    ...sets.filter((s) => s.kind === 'ImageTagMirrorSet'),
+  ];
+  for (const set of ordered) {
+    for (const [i, rule] of set.rules.entries()) {
+      const src = rule.source;
+      if (!sourcePattern.test(src)) throw new McoError(`invalid format for source ${goQuote(src)}`, objectField(set, i, 'source'), src, set.source);
+      const policy = rule.mirrorSourcePolicy || 'AllowContactingSource';
+      const seen = policies.get(src);
+      if (seen === undefined) policies.set(src, policy);
+      else if (seen !== policy) {
+        throw new McoError(
+          `conflicting mirrorSourcePolicy is set for the same source ${goQuote(src)} in imagedigestmirrorsets, imagetagmirrorsets, or imagecontentsourcepolicies`,
+          objectField(set, i, 'mirrorSourcePolicy'),
+          src,
+          set.source,
+        );
+      }
+      for (const [j, m] of (rule.mirrors ?? []).entries()) {
+        if (!mirrorPattern.test(m)) throw new McoError(`invalid format for mirror ${goQuote(m)}`, objectField(set, i, `mirrors[${j}]`), m, set.source);
+        if (policy === 'NeverContactSource' && m === src) {
+          throw new McoError(`cannot set mirrorSourcePolicy: NeverContactSource if the source ${goQuote(src)} is one of the mirrors`, objectField(set, i, `mirrors[${j}]`), m, set.source);
+        }
+      }
+    }
+  }
+}
+
+function wrap(prefix: string, e: unknown): never {
+  if (e instanceof McoError) throw new McoError(prefix + e.message, e.field, e.value, e.source);
+  throw e;
+}
+
+/** updateRegistriesConfig: template decoded, validated, edited, re-encoded. */
+export function renderRegistriesConf(insecure: string[] | undefined, blocked: string[] | undefined, sets: MirrorSet[]): string {
+  const conf = templateConf();
+  validateRegistriesConfScopes(insecure ?? [], blocked ?? [], sets);
+  editRegistriesConfig(conf, insecure ?? [], blocked ?? [], sets);
+  return encodeRegistriesConf(conf);
+}
+
+export function renderSearchDropIn(search: string[]): string {
+  return encodeRegistriesConf({unqualifiedSearchRegistries: search, shortNameMode: '', additionalLayerStoreAuthHelper: '', registries: []});
+}
+
+const MC_PREFIX = 'could not Create/Update MachineConfig: ';
+
+/**
+ * Everything MCO would put in 99-<pool>-generated-registries for this state.
+ * `releaseImage` must be set when the state has none (offline manifests).
+ */
+export function renderMco(state: ClusterState, hooks: MirrorRenderHooks = {}): RenderOutcome {
+  const warnings: McoWarning[] = [];
+  if (!state.image) return {machineConfig: false, files: [], warnings};
+  const spec = state.image.spec ?? {};
+  const rs = spec.registrySources ?? {};
+  try {
+    const payload = payloadRepository(state.releaseImage ?? '');
+    const lists = validBlockedAndAllowed(payload, spec, state.mirrorSets, warnings);
+    const files: NodeFile[] = [];
+    let registriesToml: string | undefined;
+    if (rs.insecureRegistries !== undefined || lists.registriesBlocked !== undefined || state.mirrorSets.length > 0) {
+      try {
+        registriesToml = renderRegistriesConf(rs.insecureRegistries, lists.registriesBlocked, state.mirrorSets);
+      } catch (e) {
+        wrap(MC_PREFIX + 'could not update registries config with new changes: ', e);
+      }
+      files.push({path: REGISTRIES_CONF_PATH, content: registriesToml});
+    }
+    const sig = hooks.signaturePolicies?.({state, policyBlocked: lists.policyBlocked, allowed: lists.allowed, registriesToml});
+    if (lists.policyBlocked !== undefined || lists.allowed !== undefined || sig?.active) {
+      let policyJson: string;
+      try {
+        policyJson = updatePolicyJson({
+          template: TEMPLATE_POLICY_JSON,
+          policyBlocked: lists.policyBlocked,
+          allowed: lists.allowed,
+          payloadRepo: () => refName(payload),
+          clusterScopePolicies: sig?.clusterScopePolicies ?? new Map(),
+        });
+      } catch (e) {
+        wrap(MC_PREFIX + 'could not update policy json with new changes: ', e);
+      }
+      files.push({path: POLICY_JSON_PATH, content: policyJson});
+      if (sig) files.push(...sig.files(policyJson));
+    }
+    if (rs.containerRuntimeSearchRegistries !== undefined) {
+      files.push({path: SEARCH_DROPIN_PATH, content: renderSearchDropIn(rs.containerRuntimeSearchRegistries)});
+    }
+    return {machineConfig: true, files, warnings};
+  } catch (e) {
+    if (e instanceof McoError) return {machineConfig: true, files: [], error: e, warnings};
+    throw e;
+  }
+}
