@@ -60,10 +60,8 @@ const listKeys: Record<MirrorSetKind, string> = {
   ImageTagMirrorSet: 'imageTagMirrors',
 };
 
-export interface ManifestInput {
-  file: string;
-  text: string;
-}
+/** A manifest file's text, or objects already parsed (live mode: `file` names the API). */
+export type ManifestInput = {file: string; text: string} | {file: string; objects: Array<Record<string, unknown>>};
 
 export interface LoadedObject {
   kind: string;
@@ -142,6 +140,12 @@ function get(o: unknown, ...keys: string[]): unknown {
   return cur;
 }
 
+function objectSource(file: string, o: Record<string, unknown>): string {
+  const name = get(o, 'metadata', 'name');
+  const ns = get(o, 'metadata', 'namespace');
+  return `${file}${typeof ns === 'string' ? `/namespaces/${ns}` : ''}/${String(get(o, 'kind') ?? '?').toLowerCase()}/${String(name ?? '?')}`;
+}
+
 /** Parse manifests into cluster state. Objects of kinds the tool does not use are ignored. */
 export function loadManifests(inputs: ManifestInput[]): LoadResult {
   const state = emptyState();
@@ -151,7 +155,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
   const seen = new Map<string, string>();
 
   const addObject = (body: Record<string, unknown>, file: string, line: number, doc: number) => {
-    const source = `${file}:${line}`;
+    const source = line > 0 ? `${file}:${line}` : file;
     const kind = body.kind;
     const apiVersion = body.apiVersion;
     if (typeof kind !== 'string' || typeof apiVersion !== 'string') {
@@ -213,7 +217,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
                 }
               : undefined,
           },
-          status: (get(body, 'status') as ClusterState['image'] extends infer T ? (T extends {status?: infer S} ? S : never) : never) ?? undefined,
+          status: (get(body, 'status') ?? undefined) as {internalRegistryHostname?: string} | undefined,
           resourceVersion: get(body, 'metadata', 'resourceVersion') as string | undefined,
         };
         return;
@@ -277,7 +281,13 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
     }
   };
 
-  for (const {file, text} of inputs) {
+  for (const input of inputs) {
+    const file = input.file;
+    if ('objects' in input) {
+      input.objects.forEach((o, i) => addObject(o, objectSource(file, o), 0, i));
+      continue;
+    }
+    const text = input.text;
     const lc = new LineCounter();
     const docs = parseAllDocuments(text, {lineCounter: lc, version: '1.1', uniqueKeys: true});
     const list = Array.isArray(docs) ? docs : [docs];

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Writes oclif.manifest.json from the built commands (dist/), so help and command
+// lookup never import every command at start-up. Run by `npm run build`;
+// `--check` exits 1 when the committed manifest is stale.
+import {readFileSync, writeFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import {dirname, join} from 'node:path';
+import {Plugin} from '@oclif/core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const plugin = new Plugin({root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, isRoot: true});
+await plugin.load();
+const text = JSON.stringify(plugin.manifest, null, 2) + '\n';
+const file = join(root, 'oclif.manifest.json');
+if (process.argv.includes('--check')) {
+  let current = '';
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    // missing counts as stale
+  }
+  if (current !== text) {
+    console.error('oclif.manifest.json is stale: run `npm run build` and commit it');
+    process.exit(1);
+  }
+} else {
+  writeFileSync(file, text);
+}

@@ -1,0 +1,66 @@
+/** Reading the registry configuration objects from a live cluster. */
+import type {LoadResult} from '../model/manifests.js';
+import {loadManifests} from '../model/manifests.js';
+import {CA_NAMESPACE} from '../render/node-view.js';
+import {clusterError, connect, statusOf, type Kube, type KubeOptions} from './kube.js';
+
+interface Resource {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+  /** A single named object instead of a list. */
+  name?: string;
+}
+
+export const RESOURCES: Resource[] = [
+  {group: 'config.openshift.io', version: 'v1', plural: 'images', kind: 'Image', name: 'cluster'},
+  {group: 'config.openshift.io', version: 'v1', plural: 'clusterversions', kind: 'ClusterVersion', name: 'version'},
+  {group: 'operator.openshift.io', version: 'v1alpha1', plural: 'imagecontentsourcepolicies', kind: 'ImageContentSourcePolicy'},
+  {group: 'config.openshift.io', version: 'v1', plural: 'imagedigestmirrorsets', kind: 'ImageDigestMirrorSet'},
+  {group: 'config.openshift.io', version: 'v1', plural: 'imagetagmirrorsets', kind: 'ImageTagMirrorSet'},
+  {group: 'config.openshift.io', version: 'v1', plural: 'clusterimagepolicies', kind: 'ClusterImagePolicy'},
+  {group: 'config.openshift.io', version: 'v1', plural: 'imagepolicies', kind: 'ImagePolicy'},
+  {group: 'machineconfiguration.openshift.io', version: 'v1', plural: 'machineconfigpools', kind: 'MachineConfigPool'},
+];
+
+async function fetchResource(kube: Kube, r: Resource): Promise<Array<Record<string, unknown>>> {
+  const api = kube.config.makeApiClient(kube.mod.CustomObjectsApi);
+  const what = `${r.name ? 'get' : 'list'} ${r.plural}.${r.group}${r.name ? `/${r.name}` : ''}`;
+  try {
+    if (r.name) {
+      const o = (await api.getClusterCustomObject({group: r.group, version: r.version, plural: r.plural, name: r.name})) as Record<string, unknown>;
+      return [{apiVersion: `${r.group}/${r.version}`, kind: r.kind, ...o}];
+    }
+    const list = (await api.listClusterCustomObject({group: r.group, version: r.version, plural: r.plural})) as {items?: Array<Record<string, unknown>>};
+    return (list.items ?? []).map((o) => ({apiVersion: `${r.group}/${r.version}`, kind: r.kind, ...o}));
+  } catch (e) {
+    // A missing object, or an API the cluster does not serve (e.g. no sigstore CRDs), is simply absent.
+    if (statusOf(e) === 404) return [];
+    throw clusterError(kube, what, e);
+  }
+}
+
+export interface LiveState extends LoadResult {
+  kube: Kube;
+}
+
+/** Everything render needs, read from the current kubeconfig context. */
+export async function readLiveState(opts: KubeOptions): Promise<LiveState> {
+  const kube = await connect(opts);
+  const groups = await Promise.all(RESOURCES.map((r) => fetchResource(kube, r)));
+  const objects = groups.flat();
+  const image = objects.find((o) => o.kind === 'Image');
+  const caName = (image?.spec as {additionalTrustedCA?: {name?: string}} | undefined)?.additionalTrustedCA?.name;
+  if (caName) {
+    const core = kube.config.makeApiClient(kube.mod.CoreV1Api);
+    try {
+      const cm = await core.readNamespacedConfigMap({name: caName, namespace: CA_NAMESPACE});
+      objects.push({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: caName, namespace: CA_NAMESPACE}, data: cm.data ?? {}});
+    } catch (e) {
+      if (statusOf(e) !== 404) throw clusterError(kube, `get configmaps/${caName} in ${CA_NAMESPACE}`, e);
+    }
+  }
+  const res = loadManifests([{file: kube.server, objects}]);
+  return {...res, kube};
+}

@@ -1,0 +1,57 @@
+/**
+ * The MachineConfig MCO keeps per built-in pool, `99-<pool>-generated-registries`:
+ * Ignition 3.5.0, each file overwrite: true, mode 420, contents as a data URL.
+ * The raw Ignition JSON is byte-compatible with MCO's (field order and escaping).
+ */
+import {stringify} from 'yaml';
+import {goMarshal} from './gojson.js';
+import type {NodeFile} from './mco.js';
+
+export const IGNITION_VERSION = '3.5.0';
+
+export function dataUrl(content: string): string {
+  return 'data:text/plain;charset=utf-8;base64,' + Buffer.from(content, 'utf8').toString('base64');
+}
+
+/** spec.config exactly as MCO stores it (Go json.Marshal of the Ignition config). */
+export function ignitionRaw(files: NodeFile[]): string {
+  if (files.length === 0) return goMarshal({ignition: {version: IGNITION_VERSION}});
+  return goMarshal({
+    ignition: {version: IGNITION_VERSION},
+    storage: {files: files.map((f) => ({overwrite: true, path: f.path, contents: {compression: '', source: dataUrl(f.content)}, mode: 420}))},
+  });
+}
+
+export function managedKey(pool: string): string {
+  return `99-${pool}-generated-registries`;
+}
+
+export interface MachineConfigDoc {
+  name: string;
+  pool: string;
+  ignition: string;
+  yaml: string;
+}
+
+/** The MachineConfig object for one pool, in the shape MCO creates it. */
+export function machineConfig(pool: string, files: NodeFile[], imageUid = ''): MachineConfigDoc {
+  const name = managedKey(pool);
+  const obj = {
+    apiVersion: 'machineconfiguration.openshift.io/v1',
+    kind: 'MachineConfig',
+    metadata: {
+      labels: {'machineconfiguration.openshift.io/role': pool},
+      name,
+      ownerReferences: [{apiVersion: 'config.openshift.io/v1', kind: 'Image', name: 'cluster', uid: imageUid}],
+    },
+    spec: {
+      config: {
+        ignition: {version: IGNITION_VERSION},
+        ...(files.length > 0
+          ? {storage: {files: files.map((f) => ({contents: {compression: '', source: dataUrl(f.content)}, mode: 420, overwrite: true, path: f.path}))}}
+          : {}),
+      },
+    },
+  };
+  return {name, pool, ignition: ignitionRaw(files), yaml: stringify(obj, {lineWidth: 0})};
+}

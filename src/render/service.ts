@@ -1,0 +1,92 @@
+/**
+ * The render service: validation, MCO rendering, warnings, MachineConfigs.
+ * Pure: state in, result out; commands do the reading and printing.
+ */
+import {ValidationError, formatProblem, type Problem} from '../lib/errors.js';
+import {configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../lib/warnings.js';
+import type {LoadResult} from '../model/manifests.js';
+import {validateState} from '../model/validate.js';
+import type {ClusterState} from '../model/types.js';
+import {machineConfig} from './machineconfig.js';
+import type {MirrorRenderHooks} from './mco.js';
+import {renderNodeView} from './node-view.js';
+
+/** Used when the input has no ClusterVersion: the public release repository, pinned by digest as clusters do. */
+export const ASSUMED_RELEASE_IMAGE = `${DEFAULT_RELEASE_REPO}@sha256:${'0'.repeat(64)}`;
+
+export const BUILT_IN_POOLS = ['master', 'worker'];
+const BUILT_IN_LABEL = 'machineconfiguration.openshift.io/mco-built-in';
+
+export interface RenderOptions {
+  releaseImage?: string;
+  /** Report API-server violations as warnings instead of errors. */
+  allowInvalid?: boolean;
+  pools?: string[];
+  warn: (w: Warning) => void;
+  hooks?: MirrorRenderHooks;
+}
+
+export interface RenderResult {
+  /** False when MCO would create no MachineConfig (no Image `cluster`). */
+  machineConfig: boolean;
+  files: Array<{path: string; content: string; changed: boolean; origin: string}>;
+  machineConfigs: Array<{name: string; pool: string; ignition: string; yaml: string}>;
+  written?: string[];
+}
+
+/** The pools MCO writes 99-<pool>-generated-registries for: the built-in ones. */
+export function builtInPools(state: ClusterState): string[] {
+  const labelled = state.pools.filter((p) => BUILT_IN_LABEL in p.labels).map((p) => p.name);
+  if (labelled.length > 0) return labelled.sort();
+  const named = state.pools.map((p) => p.name).filter((n) => n === 'master' || n === 'worker' || n === 'arbiter');
+  return named.length > 0 ? named.sort() : BUILT_IN_POOLS;
+}
+
+export function prepareState(loaded: LoadResult, opts: RenderOptions): ClusterState {
+  const state: ClusterState = {...loaded.state};
+  const problems: Problem[] = [...loaded.problems];
+  const apiProblems = validateState(state);
+  if (opts.allowInvalid) {
+    for (const p of apiProblems) opts.warn({code: 'api-invalid', field: p.field, message: `${formatProblem(p)} (the API server rejects this; rendered as MCO would)`});
+  } else problems.push(...apiProblems);
+  if (problems.length > 0) throw new ValidationError(problems);
+  if (opts.releaseImage) state.releaseImage = opts.releaseImage;
+  else if (state.releaseImage === undefined) {
+    state.releaseImage = ASSUMED_RELEASE_IMAGE;
+    if ((state.image?.spec.registrySources?.blockedRegistries ?? []).length > 0) {
+      opts.warn({code: 'release-image-assumed', message: `no ClusterVersion in the input: assuming the release payload lives in ${DEFAULT_RELEASE_REPO} (pass --release-image to be exact)`});
+    }
+  }
+  return state;
+}
+
+export function renderService(loaded: LoadResult, opts: RenderOptions): RenderResult {
+  const state = prepareState(loaded, opts);
+  for (const w of configurationWarnings(state)) opts.warn(w);
+  const view = renderNodeView(state, opts.hooks);
+  if (view.outcome.error) {
+    const e = view.outcome.error;
+    throw new ValidationError([
+      {field: e.field ?? 'spec', value: e.value, source: e.source ?? state.image?.source, message: `MCO refuses the whole sync and nodes keep their current files: ${e.message}`, mco: e.message},
+    ]);
+  }
+  if (view.problems.length > 0) throw new ValidationError(view.problems);
+  for (const w of view.outcome.warnings) {
+    opts.warn({code: 'mco-dropped', field: w.field, message: `MCO drops part of this input and only logs it: ${w.message}. The payload repository needs a digest mirror (IDMS/ICSP) outside every blocked scope before its registry can be blocked.`});
+  }
+  if (!state.image) opts.warn({code: 'no-image-config', message: 'no Image "cluster" object in the input: MCO creates no MachineConfig and nodes keep the base template'});
+  let pools = builtInPools(state);
+  if (opts.pools && opts.pools.length > 0) {
+    const custom = opts.pools.filter((p) => !pools.includes(p));
+    for (const c of custom) {
+      opts.warn({code: 'custom-pool', message: `pool ${c} is not a built-in pool: MCO generates no registries MachineConfig for it; it inherits 99-worker-generated-registries through its role selector`});
+    }
+    pools = [...new Set(opts.pools.map((p) => (pools.includes(p) ? p : 'worker')))];
+  }
+  const generated = view.outcome.files;
+  return {
+    machineConfig: view.outcome.machineConfig,
+    files: view.files.map((f) => ({path: f.path, content: f.content, changed: f.changed, origin: f.origin})),
+    machineConfigs: view.outcome.machineConfig ? pools.map((p) => machineConfig(p, generated)) : [],
+  };
+}
