@@ -1,0 +1,151 @@
+/**
+ * `mirror migrate`: every ImageContentSourcePolicy becomes an ImageDigestMirrorSet,
+ * with the proof that nodes render the same files before and after. Writes to
+ * --out DIR, rewrites -f files in place, or applies to the cluster (deleting the
+ * ICSPs only with --delete-icsp).
+ */
+import {join} from 'node:path';
+import {ConflictError, UserError, ValidationError} from '../lib/errors.js';
+import {ExitCode} from '../lib/exit-codes.js';
+import {editManifests, objectYaml, type FileText, type PlacedChange} from '../model/manifest-edit.js';
+import {loadManifests, type LoadedObject} from '../model/manifests.js';
+import {migrateIcsp, type Migration, type ObjectChange} from '../model/mirrors.js';
+import type {ClusterState} from '../model/types.js';
+import {validateMirrorSets} from '../model/validate.js';
+import {proveEquivalent, type EquivalenceProof} from '../render/mirrors.js';
+import type {KubeOptions} from './kube.js';
+import {readManifests} from './manifest-files.js';
+import {applyLive, LiveConflict, writeFilesAtomic} from './mirror-io.js';
+
+export interface MigrateOptions extends KubeOptions {
+  file?: string[];
+  out?: string;
+  deleteIcsp: boolean;
+  dryRun: boolean;
+  yes: boolean;
+  allowDifferences: boolean;
+  releaseImage?: string;
+}
+
+export interface MigratedObject {
+  icsp: string;
+  idms: string;
+  alreadyMigrated: boolean;
+  yaml: string;
+}
+
+export interface MigrateResult {
+  mode: 'file' | 'live';
+  /** Where the result went: out (--out DIR), in-place (-f), cluster, or nowhere (dry run / nothing to do). */
+  target: 'out' | 'in-place' | 'cluster' | 'none';
+  objects: MigratedObject[];
+  /** Node files before vs after this command. */
+  proof: EquivalenceProof;
+  /** When the ICSPs stay (live without --delete-icsp): before vs the state once they are deleted. */
+  proofWithoutIcsp?: EquivalenceProof;
+  written: string[];
+  icspDeleted: string[];
+}
+
+export interface MigrateIo {
+  confirm?: (question: string) => Promise<boolean>;
+  progress(message: string): void;
+}
+
+function plan(state: ClusterState, deleteIcsp: boolean): {migration: Migration; proof: EquivalenceProof; proofWithoutIcsp?: EquivalenceProof} {
+  const migration = migrateIcsp(state.mirrorSets, {deleteIcsp});
+  const after = {...state, mirrorSets: migration.sets};
+  const problems = validateMirrorSets(after).filter((p) => migration.pairs.some((x) => p.field.startsWith(`ImageDigestMirrorSet/${x.idms.name} `)));
+  if (problems.length > 0) throw new ValidationError(problems.map((p) => ({...p, message: `${p.message} (converted from the ImageContentSourcePolicy, which has no such check; fix it there first)`})));
+  const proof = proveEquivalent(state, after);
+  const proofWithoutIcsp = deleteIcsp ? undefined : proveEquivalent(state, {...state, mirrorSets: migrateIcsp(state.mirrorSets, {deleteIcsp: true}).sets});
+  return {migration, proof, ...(proofWithoutIcsp ? {proofWithoutIcsp} : {})};
+}
+
+function objectsOf(m: Migration): MigratedObject[] {
+  return m.pairs.map((p) => ({icsp: p.icsp.name, idms: p.idms.name, alreadyMigrated: p.alreadyMigrated, yaml: objectYaml(p.idms)}));
+}
+
+function requireProof(opts: MigrateOptions, proofs: Array<EquivalenceProof | undefined>): void {
+  const bad = proofs.filter((p): p is EquivalenceProof => p !== undefined && !p.identical);
+  if (bad.length > 0 && !opts.allowDifferences) {
+    const files = [...new Set(bad.flatMap((p) => p.differences.map((d) => d.path)))];
+    throw new UserError(`the migrated configuration renders differently on nodes (${files.join(', ') || 'MCO error'}); nothing was written. Review the differences with --dry-run and pass --allow-differences to write anyway`, ExitCode.usage);
+  }
+}
+
+async function confirm(opts: MigrateOptions, io: MigrateIo, where: string): Promise<void> {
+  if (opts.yes) return;
+  if (!io.confirm) throw new UserError('no terminal to confirm on: pass --yes to apply, or --dry-run to only preview; nothing was changed', ExitCode.usage);
+  if (!(await io.confirm(`Write the migration to ${where}?`))) throw new UserError('not confirmed; nothing was changed', ExitCode.usage);
+}
+
+function sortCreatesFirst(changes: ObjectChange[]): ObjectChange[] {
+  return [...changes.filter((c) => c.action === 'create'), ...changes.filter((c) => c.action !== 'create')];
+}
+
+export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<MigrateResult> {
+  const fileMode = Boolean(opts.file && opts.file.length > 0);
+  let state: ClusterState;
+  let texts: FileText[] = [];
+  let live: Awaited<ReturnType<typeof import('./live-state.js').readLiveState>> | undefined;
+  let objects: LoadedObject[];
+  const readLive = async () => {
+    const {readLiveState} = await import('./live-state.js');
+    const l = await readLiveState(opts);
+    if (opts.releaseImage) l.state.releaseImage = opts.releaseImage;
+    return l;
+  };
+  if (fileMode) {
+    const inputs = await readManifests(opts.file!);
+    texts = inputs.filter((i): i is FileText => 'text' in i);
+    const loaded = loadManifests(inputs);
+    if (loaded.problems.length > 0) throw new ValidationError(loaded.problems);
+    state = loaded.state;
+    objects = loaded.objects;
+    if (opts.releaseImage) state.releaseImage = opts.releaseImage;
+  } else {
+    live = await readLive();
+    state = live.state;
+    objects = live.objects;
+  }
+  // In files, "in place" means the ICSP document becomes the IDMS document.
+  const deleteIcsp = fileMode && !opts.out ? true : opts.deleteIcsp && !opts.out;
+  const p = plan(state, deleteIcsp);
+  const base = {mode: fileMode ? ('file' as const) : ('live' as const), objects: objectsOf(p.migration), proof: p.proof, ...(p.proofWithoutIcsp ? {proofWithoutIcsp: p.proofWithoutIcsp} : {}), written: [] as string[], icspDeleted: [] as string[]};
+  if (p.migration.pairs.length === 0 || opts.dryRun) return {...base, target: 'none'};
+  requireProof(opts, [p.proof, p.proofWithoutIcsp]);
+
+  if (opts.out) {
+    const edits = p.migration.pairs.map((x) => ({file: join(opts.out!, `imagedigestmirrorset-${x.idms.name}.yaml`), after: objectYaml(x.idms)}));
+    await confirm(opts, io, opts.out);
+    return {...base, target: 'out', written: await writeFilesAtomic(edits)};
+  }
+  if (fileMode) {
+    const placed: PlacedChange[] = p.migration.pairs.map((x) =>
+      x.alreadyMigrated
+        ? {action: 'delete', kind: 'ImageContentSourcePolicy', name: x.icsp.name, before: x.icsp}
+        : {action: 'create', kind: 'ImageDigestMirrorSet', name: x.idms.name, after: x.idms, replaces: {kind: 'ImageContentSourcePolicy', name: x.icsp.name}},
+    );
+    const edits = editManifests(texts, placed);
+    await confirm(opts, io, edits.map((e) => e.file).join(', '));
+    return {...base, target: 'in-place', written: await writeFilesAtomic(edits), icspDeleted: p.migration.pairs.map((x) => x.icsp.name)};
+  }
+  await confirm(opts, io, `the cluster at ${live!.kube.server}`);
+  const written: string[] = [];
+  let changes = sortCreatesFirst(p.migration.changes);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      written.push(...(await applyLive(live!.kube, changes, objects)));
+      break;
+    } catch (e) {
+      if (!(e instanceof LiveConflict)) throw e;
+      if (attempt >= 4) throw new ConflictError(`${e.message}; still conflicting after ${attempt} attempts${written.length ? ` (already applied: ${written.join('; ')})` : '; nothing was changed'}`);
+      io.progress(`conflict: ${e.message}; re-reading (attempt ${attempt + 1})`);
+      live = await readLive();
+      objects = live.objects;
+      changes = sortCreatesFirst(plan(live.state, deleteIcsp).migration.changes);
+    }
+  }
+  return {...base, target: 'cluster', written, icspDeleted: deleteIcsp ? p.migration.pairs.map((x) => x.icsp.name) : []};
+}

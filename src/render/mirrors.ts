@@ -1,0 +1,282 @@
+/**
+ * Rendering questions about mirror sets: what nodes see (merged pull order), whether
+ * two configurations render the same node files (the `mirror migrate` proof), what a
+ * registries.conf change costs a node (drain or not), and whether blocking a scope
+ * would be silently dropped by MCO because the release payload has no usable mirror.
+ * Pure: state in, answers out.
+ */
+import {parse as parseToml} from 'smol-toml';
+import {unifiedDiff} from '../lib/unified-diff.js';
+import {DEFAULT_RELEASE_REPO} from '../lib/warnings.js';
+import {parseNamed, refName, type ImageReference} from '../model/reference.js';
+import type {RegistriesConf} from '../model/registries-conf.js';
+import {scopeIsNestedInsideScope} from '../model/scope.js';
+import {findRegistry, loadRegistries, pullSources} from '../model/sysregistries.js';
+import type {ClusterState, MirrorSet} from '../model/types.js';
+import {editRegistriesConfig, mergedDigestMirrorSets, mergedTagMirrorSets} from './edit-registries.js';
+import {renderMco, type RenderOutcome} from './mco.js';
+import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
+
+/** Used when the input names no release image (no ClusterVersion). */
+export const FALLBACK_RELEASE_IMAGE = `${DEFAULT_RELEASE_REPO}@sha256:${'0'.repeat(64)}`;
+
+/** How a node pulls from one source: mirrors in the order it tries them, across all objects. */
+export interface EffectiveMirrors {
+  source: string;
+  mirrors: Array<{location: string; pullFromMirror: 'digest-only' | 'tag-only'}>;
+  /** NeverContactSource with a real mirror: registries.conf marks the source blocked. */
+  sourceBlocked: boolean;
+}
+
+/** The merged, ordered view MCO writes (digest mirrors first, then tag mirrors), by source. */
+export function effectiveMirrors(sets: MirrorSet[]): EffectiveMirrors[] {
+  const by = new Map<string, EffectiveMirrors>();
+  const get = (s: string) => {
+    let e = by.get(s);
+    if (!e) by.set(s, (e = {source: s, mirrors: [], sourceBlocked: false}));
+    return e;
+  };
+  for (const m of mergedDigestMirrorSets(sets)) {
+    const e = get(m.source);
+    e.sourceBlocked ||= m.neverContactSource;
+    e.mirrors.push(...m.mirrors.map((location) => ({location, pullFromMirror: 'digest-only' as const})));
+  }
+  for (const m of mergedTagMirrorSets(sets)) {
+    const e = get(m.source);
+    e.sourceBlocked ||= m.neverContactSource;
+    e.mirrors.push(...m.mirrors.map((location) => ({location, pullFromMirror: 'tag-only' as const})));
+  }
+  return [...by.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+}
+
+/** The state MCO would render for: an Image `cluster` (empty when absent) and a release image. */
+function renderable(state: ClusterState): ClusterState {
+  return {
+    ...state,
+    image: state.image ?? {name: 'cluster', spec: {}},
+    releaseImage: state.releaseImage ?? FALLBACK_RELEASE_IMAGE,
+  };
+}
+
+/** The node's registries.conf and policy.json for a state (template when MCO leaves them alone). */
+export function nodeFiles(outcome: RenderOutcome): Map<string, string> {
+  const files = new Map<string, string>([
+    [REGISTRIES_CONF_PATH, TEMPLATE_REGISTRIES_CONF],
+    [POLICY_JSON_PATH, TEMPLATE_POLICY_JSON],
+  ]);
+  for (const f of outcome.files) files.set(f.path, f.content);
+  return files;
+}
+
+export interface FileDifference {
+  path: string;
+  diff: string;
+}
+
+export interface EquivalenceProof {
+  /** True when every node file renders byte-identical before and after. */
+  identical: boolean;
+  /** registries.conf after the change (the node's view). */
+  registriesConf: string;
+  differences: FileDifference[];
+  /** MCO refuses one of the two states: the message, before/after. */
+  errorBefore?: string;
+  errorAfter?: string;
+}
+
+/**
+ * Render both states as MCO would and compare every node file byte for byte.
+ * This is the proof `mirror migrate` shows: identical, or each difference as a diff.
+ */
+export function proveEquivalent(before: ClusterState, after: ClusterState): EquivalenceProof {
+  const a = renderMco(renderable(before));
+  const b = renderMco(renderable(after));
+  const fa = nodeFiles(a);
+  const fb = nodeFiles(b);
+  const differences: FileDifference[] = [];
+  for (const path of new Set([...fa.keys(), ...fb.keys()])) {
+    const x = a.error ? '' : (fa.get(path) ?? '');
+    const y = b.error ? '' : (fb.get(path) ?? '');
+    if (x !== y) differences.push({path, diff: unifiedDiff(x, y, {from: `${path} (before)`, to: `${path} (after)`})});
+  }
+  const errorBefore = a.error?.message;
+  const errorAfter = b.error?.message;
+  return {
+    identical: differences.length === 0 && errorBefore === errorAfter,
+    registriesConf: fb.get(REGISTRIES_CONF_PATH)!,
+    differences,
+    ...(errorBefore ? {errorBefore} : {}),
+    ...(errorAfter ? {errorAfter} : {}),
+  };
+}
+
+export type DisruptionKind = 'none' | 'crio-reload' | 'drain' | 'reboot';
+
+export interface Disruption {
+  kind: DisruptionKind;
+  /** One sentence, naming the release line the prediction is for. */
+  reason: string;
+}
+
+const RELEASE_NOTE = 'OpenShift 4.14 and later';
+
+type TomlReg = {prefix?: string; location?: string; blocked?: boolean; insecure?: boolean; 'mirror-by-digest-only'?: boolean; mirror?: Array<{location: string; 'pull-from-mirror'?: string}>};
+
+/**
+ * MCD's drain decision for a registries.conf change (pkg/daemon/drain.go
+ * isSafeContainerRegistryConfChanges): no drain when only digest-only mirrors
+ * (or registries whose mirrors are all digest-only) were added; any removal or
+ * flag change drains. CRI-O is reloaded either way.
+ */
+export function registriesConfDrain(before: string, after: string): {drain: boolean; reason: string} {
+  const a = parseToml(before) as {'unqualified-search-registries'?: string[]; registry?: TomlReg[]};
+  const b = parseToml(after) as {'unqualified-search-registries'?: string[]; registry?: TomlReg[]};
+  const sa = a['unqualified-search-registries'] ?? [];
+  const sb = b['unqualified-search-registries'] ?? [];
+  if (sa.length > sb.length || sa.some((s, i) => sb[i] !== s)) return {drain: true, reason: 'unqualified-search-registries lost or reordered entries'};
+  const key = (r: TomlReg) => r.prefix || r.location || '';
+  const ma = new Map((a.registry ?? []).map((r) => [key(r), r]));
+  const mb = new Map((b.registry ?? []).map((r) => [key(r), r]));
+  for (const k of ma.keys()) if (!mb.has(k)) return {drain: true, reason: `registry ${k} is removed`};
+  for (const [k, nr] of mb) {
+    const or = ma.get(k);
+    const nm = nr.mirror ?? [];
+    if (!or) {
+      const allDigest = nm.length === 0 ? Boolean(nr['mirror-by-digest-only']) : nm.every((m) => m['pull-from-mirror'] === 'digest-only');
+      if (!allDigest) return {drain: true, reason: `registry ${k} is added${nm.length === 0 ? ' without mirrors' : ' with mirrors that are not digest-only'}`};
+      continue;
+    }
+    for (const f of ['prefix', 'location'] as const) if ((or[f] ?? '') !== (nr[f] ?? '')) return {drain: true, reason: `${f} of registry ${k} changes`};
+    for (const f of ['blocked', 'insecure'] as const) if (Boolean(or[f]) !== Boolean(nr[f])) return {drain: true, reason: `${f} of registry ${k} changes`};
+    const om = or.mirror ?? [];
+    for (const m of om) if (!nm.some((x) => x.location === m.location)) return {drain: true, reason: `mirror ${m.location} is removed from ${k}`};
+    for (const m of nm) {
+      const old = om.find((x) => x.location === m.location);
+      if (old && old['pull-from-mirror'] !== m['pull-from-mirror'] && m['pull-from-mirror'] !== 'digest-only') return {drain: true, reason: `pull-from-mirror of ${m.location} changes`};
+      if (!old && m['pull-from-mirror'] !== 'digest-only' && !nr['mirror-by-digest-only']) return {drain: true, reason: `mirror ${m.location} is added to ${k} with pull-from-mirror = ${JSON.stringify(m['pull-from-mirror'] ?? '')}`};
+    }
+  }
+  return {drain: false, reason: 'only digest-only mirrors are added'};
+}
+
+/**
+ * The predicted node disruption when the generated MachineConfig changes from
+ * `before` to `after` files (default node disruption policy, pkg/apihelpers and
+ * pkg/daemon/update.go): registries.conf is "special" (drain decided as above,
+ * CRI-O reload), policy.json reloads CRI-O, any other file reboots.
+ */
+export function predictDisruption(before: Map<string, string>, after: Map<string, string>): Disruption {
+  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p));
+  if (changed.length === 0) return {kind: 'none', reason: 'no node file changes; the MachineConfig stays as it is'};
+  const other = changed.filter((p) => p !== REGISTRIES_CONF_PATH && p !== POLICY_JSON_PATH);
+  if (other.length > 0) return {kind: 'reboot', reason: `${other.join(', ')} changes: the default node disruption policy reboots each node (drain and reboot) (${RELEASE_NOTE})`};
+  if (changed.includes(REGISTRIES_CONF_PATH)) {
+    let d: {drain: boolean; reason: string};
+    try {
+      d = registriesConfDrain(before.get(REGISTRIES_CONF_PATH) ?? '', after.get(REGISTRIES_CONF_PATH) ?? '');
+    } catch {
+      d = {drain: true, reason: 'registries.conf cannot be compared'};
+    }
+    if (d.drain) return {kind: 'drain', reason: `${d.reason}: each node is drained and CRI-O reloaded, no reboot (${RELEASE_NOTE})`};
+    return {kind: 'crio-reload', reason: `${d.reason}: CRI-O reloads on each node, no drain, no reboot (${RELEASE_NOTE})`};
+  }
+  return {kind: 'crio-reload', reason: `policy.json changes: CRI-O reloads on each node, no drain, no reboot (${RELEASE_NOTE})`};
+}
+
+/** Why blocking a scope would be refused, and how to fix it. */
+export interface PayloadBlockCheck {
+  scope: string;
+  /** The release payload repository (ClusterVersion status.desired.image without tag or digest). */
+  payloadRepo: string;
+  /** The scope covers the payload repository. */
+  coversPayload: boolean;
+  /** MCO would drop the scope (or refuse the sync): do not write it. */
+  refused: boolean;
+  /** Why, in sentences an admin can act on. */
+  reason?: string;
+  /** The command that makes the block effective (add a digest mirror for the payload). */
+  command?: string;
+  /** Digest mirrors the payload has, and whether each is usable (not itself blocked). */
+  mirrors: Array<{location: string; blockedBy?: string}>;
+  /** Things that happen when the block is accepted and are worth knowing. */
+  notes: string[];
+}
+
+function digestMirrorsOf(payload: ImageReference, sets: MirrorSet[], blocked: string[]): Array<{location: string; blockedBy?: string}> {
+  const conf: RegistriesConf = {shortNameMode: '', additionalLayerStoreAuthHelper: '', registries: []};
+  editRegistriesConfig(conf, [], blocked, sets.filter((s) => s.kind !== 'ImageTagMirrorSet'));
+  const reg = findRegistry(loadRegistries(conf), refName(payload));
+  if (!reg) return [];
+  return pullSources(reg, payload)
+    .filter((s) => !s.isSource)
+    .map((s) => {
+      const name = refName(s.reference);
+      const by = blocked.find((b) => scopeIsNestedInsideScope(name, b));
+      return {location: s.endpoint.location, ...(by ? {blockedBy: by} : {})};
+    });
+}
+
+/** A mirror location for the payload built from a mirror registry the cluster already uses, else a placeholder. */
+function suggestedMirror(payloadRepo: string, sets: MirrorSet[], blocked: string[]): string {
+  const path = payloadRepo.slice(payloadRepo.indexOf('/') + 1);
+  for (const s of sets) {
+    if (s.kind === 'ImageTagMirrorSet') continue;
+    for (const r of s.rules) {
+      for (const m of r.mirrors) {
+        const host = m.split('/')[0]!;
+        if (!blocked.some((b) => scopeIsNestedInsideScope(`${host}/${path}`, b))) return `${host}/${path}`;
+      }
+    }
+  }
+  return `MIRROR_REGISTRY/${path}`;
+}
+
+/**
+ * Would MCO drop `scope` from blockedRegistries? MCO keeps a blocked scope
+ * that covers the release payload only when the payload has a digest mirror
+ * (ICSP/IDMS; tag mirrors do not count) outside every blocked scope
+ * (helpers.go getValidBlockedAndAllowedRegistries / payloadRepoHasUnblockedMirror);
+ * otherwise it logs the error at V(2) and carries on without the scope.
+ * Two covering scopes with a mirror make MCO refuse the whole sync instead.
+ */
+export function payloadBlockRefusal(state: ClusterState, scope: string): PayloadBlockCheck {
+  const releaseImage = state.releaseImage ?? FALLBACK_RELEASE_IMAGE;
+  let payload: ImageReference;
+  try {
+    payload = parseNamed(releaseImage);
+  } catch {
+    return {scope, payloadRepo: releaseImage, coversPayload: false, refused: true, reason: `the release image ${releaseImage} does not parse: MCO stops every sync before reading blockedRegistries`, mirrors: [], notes: []};
+  }
+  const payloadRepo = refName(payload);
+  const current = state.image?.spec.registrySources?.blockedRegistries ?? [];
+  const blocked = current.includes(scope) ? current : [...current, scope];
+  const base: PayloadBlockCheck = {scope, payloadRepo, coversPayload: false, refused: false, mirrors: [], notes: []};
+  if (!scopeIsNestedInsideScope(payloadRepo, scope)) return base;
+  const mirrors = digestMirrorsOf(payload, state.mirrorSets, blocked);
+  const check: PayloadBlockCheck = {...base, coversPayload: true, mirrors};
+  if (!mirrors.some((m) => !m.blockedBy)) {
+    const tagOnly = state.mirrorSets.some((s) => s.kind === 'ImageTagMirrorSet' && s.rules.some((r) => scopeIsNestedInsideScope(payloadRepo, r.source) && r.mirrors.some((m) => m !== r.source)));
+    const why =
+      mirrors.length > 0
+        ? `its digest mirrors are blocked too (${mirrors.map((m) => `${m.location} by ${m.blockedBy}`).join(', ')})`
+        : tagOnly
+          ? 'it has only tag mirrors (ImageTagMirrorSet), which do not count: the payload is pulled by digest'
+          : 'it has no digest mirror (ImageDigestMirrorSet or ImageContentSourcePolicy)';
+    const mirror = suggestedMirror(payloadRepo, state.mirrorSets, blocked);
+    check.refused = true;
+    check.reason = `${scope} covers the release payload repository ${payloadRepo}, and ${why}. MCO would silently drop this entry (it only logs "cannot block the repository being used by the payload"), so nodes would not block ${scope} at all. Mirror the payload first, to a registry outside the blocked scope`;
+    check.command = `oc registries mirror add ${payloadRepo} ${mirror}`;
+    return check;
+  }
+  const covering = blocked.filter((b) => scopeIsNestedInsideScope(payloadRepo, b));
+  if (covering.length > 1) {
+    check.refused = true;
+    check.reason = `${covering.join(' and ')} both cover the release payload repository ${payloadRepo}: MCO appends the payload to its internal allow list once per covering scope and then fails the whole sync with "only one of AllowedRegistries or BlockedRegistries may be specified"; keep only one of them`;
+    return check;
+  }
+  if (scope === payloadRepo && covering.length === 1 && current.filter((b) => b !== scope).length === 0) {
+    check.notes.push(`blocking exactly ${payloadRepo} turns policy.json into an allow list (default reject, only ${payloadRepo} accepted): MCO adds the payload to allowedRegistries and drops the scope from the policy's blocked list`);
+  }
+  check.notes.push(`nodes pull the payload by digest from ${mirrors.filter((m) => !m.blockedBy).map((m) => m.location).join(', ')}; registries.conf marks ${scope} blocked = true and keeps its mirrors`);
+  return check;
+}
