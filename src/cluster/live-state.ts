@@ -45,20 +45,25 @@ export interface LiveState extends LoadResult {
   kube: Kube;
 }
 
-/** Everything render needs, read from the current kubeconfig context. */
-export async function readLiveState(opts: KubeOptions): Promise<LiveState> {
-  const kube = await connect(opts);
+/**
+ * Everything render needs, read from the current kubeconfig context. `extraConfigMaps`
+ * names ConfigMaps in openshift-config to read as well (an edit may create one).
+ */
+export async function readLiveState(opts: KubeOptions, extraConfigMaps: string[] = [], connected?: Kube): Promise<LiveState> {
+  const kube = connected ?? (await connect(opts));
   const groups = await Promise.all(RESOURCES.map((r) => fetchResource(kube, r)));
   const objects = groups.flat();
   const image = objects.find((o) => o.kind === 'Image');
   const caName = (image?.spec as {additionalTrustedCA?: {name?: string}} | undefined)?.additionalTrustedCA?.name;
-  if (caName) {
+  for (const name of new Set([...(caName ? [caName] : []), ...extraConfigMaps])) {
     const core = kube.config.makeApiClient(kube.mod.CoreV1Api);
     try {
-      const cm = await core.readNamespacedConfigMap({name: caName, namespace: CA_NAMESPACE});
-      objects.push({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: caName, namespace: CA_NAMESPACE}, data: cm.data ?? {}});
+      const cm = await core.readNamespacedConfigMap({name, namespace: CA_NAMESPACE});
+      // Keep the metadata (resourceVersion) so an edit can write it back conditionally.
+      const meta = JSON.parse(JSON.stringify(cm.metadata ?? {})) as Record<string, unknown>;
+      objects.push({apiVersion: 'v1', kind: 'ConfigMap', metadata: {...meta, name, namespace: CA_NAMESPACE}, data: cm.data ?? {}});
     } catch (e) {
-      if (statusOf(e) !== 404) throw clusterError(kube, `get configmaps/${caName} in ${CA_NAMESPACE}`, e);
+      if (statusOf(e) !== 404) throw clusterError(kube, `get configmaps/${name} in ${CA_NAMESPACE}`, e);
     }
   }
   const res = loadManifests([{file: kube.server, objects}]);

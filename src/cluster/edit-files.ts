@@ -1,0 +1,191 @@
+/**
+ * File mode of the editing commands: apply planned object changes to the
+ * manifests in place. Only the YAML documents that change are re-serialized,
+ * through the `yaml` Document API, so comments, key order and the formatting of
+ * everything else stay as they were; other documents are copied byte for byte.
+ * Each file is written atomically (temporary file in the same directory, then
+ * rename). Single writer assumed: a file that changed since it was read is a
+ * conflict (exit 4), not merged.
+ */
+import {chmod, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
+import {basename, dirname, join} from 'node:path';
+import {isMap, isScalar, isSeq, parseAllDocuments, stringify, type Document, type Node} from 'yaml';
+import {diffLines} from '../lib/diff.js';
+import {ConflictError, UserError} from '../lib/errors.js';
+import type {CurrentObject} from '../model/edit.js';
+import type {ObjectChange} from '../model/plan.js';
+
+const canon = (x: unknown): string => JSON.stringify(sortKeys(x));
+function sortKeys(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(sortKeys);
+  if (x && typeof x === 'object') return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]));
+  return x;
+}
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+
+/**
+ * Make `node` (inside `doc`) hold `after`, touching as little as possible:
+ * unchanged keys and list items keep their nodes (and so their comments).
+ * Returns the node to use (a new one when the type changes).
+ */
+export function syncNode(doc: Document, node: unknown, after: unknown): Node {
+  const current = node && typeof (node as Node).toJSON === 'function' ? (node as Node).toJSON() : node;
+  if (node && canon(current) === canon(after)) return node as Node;
+  if (isPlainObject(after) && isMap(node)) {
+    for (const item of [...node.items]) {
+      const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
+      if (!(k in after)) node.delete(item.key);
+    }
+    for (const [k, v] of Object.entries(after)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === k);
+      if (pair) pair.value = syncNode(doc, pair.value, v);
+      else node.set(doc.createNode(k), doc.createNode(v));
+    }
+    return node;
+  }
+  if (Array.isArray(after) && isSeq(node)) {
+    const used = new Set<number>();
+    const items = after.map((v, i) => {
+      const same = node.items.findIndex((it, j) => !used.has(j) && canon(it && typeof (it as Node).toJSON === 'function' ? (it as Node).toJSON() : it) === canon(v));
+      if (same >= 0) {
+        used.add(same);
+        return node.items[same] as Node;
+      }
+      const old = node.items[i];
+      if (!used.has(i) && old && ((isPlainObject(v) && isMap(old)) || (Array.isArray(v) && isSeq(old)))) {
+        used.add(i);
+        return syncNode(doc, old, v);
+      }
+      return doc.createNode(v) as Node;
+    });
+    node.items = items;
+    return node;
+  }
+  if (isScalar(node) && (after === null || typeof after !== 'object')) {
+    node.value = after;
+    return node;
+  }
+  return doc.createNode(after) as Node;
+}
+
+/**
+ * The yaml library re-serializes a whole document (normalizing spacing before
+ * comments, flow collections, ...). When the original text and the library's
+ * rendering of the unchanged document line up line by line, apply only the
+ * changed lines to the original text, so every untouched line stays byte-exact.
+ */
+export function keepFormatting(original: string, s0: string, s1: string): string {
+  const o = original.split('\n');
+  const a = s0.split('\n');
+  // The original segment may end without the final newline the library adds, or with extra blank lines.
+  while (o.length > a.length && o[o.length - 1] === '' && o[o.length - 2] === '') o.pop();
+  if (o.length !== a.length) return s1;
+  const ops = diffLines(a, s1.split('\n'));
+  const out: string[] = [];
+  let i = 0;
+  for (const op of ops) {
+    if (op.type === ' ') out.push(o[i++]!);
+    else if (op.type === '-') i++;
+    else out.push(op.line);
+  }
+  return out.join('\n');
+}
+
+interface FileEdit {
+  file: string;
+  /** Document index -> new body (undefined: delete the document). */
+  docs: Map<number, Record<string, unknown> | undefined>;
+  appended: Array<Record<string, unknown>>;
+}
+
+async function atomicWrite(path: string, text: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+  let mode: number | undefined;
+  try {
+    mode = (await stat(path)).mode & 0o777;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    await writeFile(tmp, text, {mode: mode ?? 0o644});
+    if (mode !== undefined) await chmod(tmp, mode);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, {force: true});
+    throw new UserError(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Where new objects go: the file holding the Image, else the first -f file, else a new file in the first -f directory. */
+async function targetForNew(objects: CurrentObject[], paths: string[]): Promise<string> {
+  const image = objects.find((o) => o.kind === 'Image' && o.file);
+  if (image?.file) return image.file;
+  const any = objects.find((o) => o.file);
+  if (any?.file) return any.file;
+  const first = paths.find((p) => p !== '-');
+  if (!first) throw new UserError('no manifest file to add the new object to (stdin cannot be edited)');
+  const st = await stat(first);
+  return st.isDirectory() ? join(first, 'image-config.yaml') : first;
+}
+
+/**
+ * Apply changes to the manifest files. `texts` holds each file's content as it
+ * was read (to detect a concurrent edit). Returns the files written.
+ */
+export async function applyToFiles(changes: ObjectChange[], objects: CurrentObject[], paths: string[], texts: Map<string, string>): Promise<string[]> {
+  const edits = new Map<string, FileEdit>();
+  const editOf = (file: string) => {
+    let e = edits.get(file);
+    if (!e) edits.set(file, (e = {file, docs: new Map(), appended: []}));
+    return e;
+  };
+  for (const ch of changes) {
+    const obj = objects.find((o) => o.kind === ch.kind && o.name === ch.name && (o.namespace ?? '') === (ch.namespace ?? ''));
+    if (obj) {
+      if (!obj.file || obj.doc === undefined || obj.file === '<stdin>') throw new UserError(`${ch.kind} ${ch.name} came from standard input, which cannot be edited in place`);
+      editOf(obj.file).docs.set(obj.doc, ch.after);
+    } else if (ch.after) editOf(await targetForNew(objects, paths)).appended.push(ch.after);
+  }
+  // Build every new text first, write only when all succeeded.
+  const out: Array<{file: string; text: string}> = [];
+  for (const e of edits.values()) {
+    let text: string;
+    try {
+      text = await readFile(e.file, 'utf8');
+    } catch {
+      text = '';
+    }
+    const was = texts.get(e.file);
+    if (was !== undefined && was !== text) throw new ConflictError(`${e.file} changed while the edit was being planned; nothing was written (run the command again)`);
+    if (was === undefined && text !== '' && e.docs.size > 0) throw new ConflictError(`${e.file} was not read before the edit; nothing was written`);
+    const docs = parseAllDocuments(text);
+    const list = Array.isArray(docs) ? docs : [];
+    let result = '';
+    let pos = 0;
+    list.forEach((d, i) => {
+      const end = d.range[2];
+      const segment = text.slice(pos, end);
+      pos = end;
+      if (!e.docs.has(i)) {
+        result += segment;
+        return;
+      }
+      const after = e.docs.get(i);
+      if (after === undefined) return;
+      const s0 = d.toString({lineWidth: 0});
+      d.contents = syncNode(d, d.contents, after) as typeof d.contents;
+      let s1 = d.toString({lineWidth: 0});
+      if (i > 0 && !s1.startsWith('---') && segment.trimStart().startsWith('---')) s1 = '---\n' + s1;
+      result += keepFormatting(segment, s0, s1);
+    });
+    result += text.slice(pos);
+    for (const body of e.appended) {
+      if (result !== '' && !result.endsWith('\n')) result += '\n';
+      result += (result.trim() === '' ? '' : '---\n') + stringify(body, {lineWidth: 0});
+    }
+    out.push({file: e.file, text: result});
+  }
+  for (const o of out) await atomicWrite(o.file, o.text);
+  return out.map((o) => o.file);
+}

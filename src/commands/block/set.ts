@@ -1,0 +1,3 @@
+import {listEditCommand} from '../../lib/list-commands.js';
+
+export default listEditCommand('block', 'set');

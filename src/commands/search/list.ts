@@ -1,0 +1,3 @@
+import {listShowCommand} from '../../lib/list-commands.js';
+
+export default listShowCommand('search');

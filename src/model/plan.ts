@@ -1,0 +1,251 @@
+/**
+ * plan(current objects, editor) -> what an edit would do, before anything is
+ * written: the new objects, errors (exit 2), warnings, the node files rendered
+ * before and after with their diffs, the pools affected and the predicted
+ * disruption. Pure: the editor is the only intent-specific step, so every
+ * editing command (allow, block, ..., trust-ca, mirror) shares this.
+ */
+import {stringify} from 'yaml';
+import {formatProblem, type Problem} from '../lib/errors.js';
+import {unifiedDiff} from '../lib/diff.js';
+import {configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../lib/warnings.js';
+import {renderNodeView, type ViewFile} from '../render/node-view.js';
+import {POLICY_JSON_PATH} from '../render/templates.js';
+import {DISRUPTION_BASIS, DISRUPTION_TEXT, fileDisruption, maxLevel, type FileDisruption, type PoolDisruption} from './disruption.js';
+import {makeContext, type CurrentObject, type Editor, type ObjectKey} from './edit.js';
+import {loadManifests} from './manifests.js';
+import {parseNormalizedNamed, refName} from './reference.js';
+import {scopeIsNestedInsideScope} from './scope.js';
+import type {ClusterState} from './types.js';
+import {validateState} from './validate.js';
+
+export const ASSUMED_RELEASE_IMAGE = `${DEFAULT_RELEASE_REPO}@sha256:${'0'.repeat(64)}`;
+
+export interface PlanOptions {
+  /** Release payload image when the objects hold no ClusterVersion. */
+  releaseImage?: string;
+  /** Turn warnings into errors. */
+  strict?: boolean;
+  /** Names the input in messages (`cluster`, a manifest path). */
+  label?: string;
+}
+
+export interface ObjectChange extends ObjectKey {
+  action: 'create' | 'update' | 'delete';
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  /** Unified diff of the object YAML (server-managed metadata left out). */
+  diff: string;
+  source?: string;
+}
+
+export interface FileChange {
+  path: string;
+  /** Who writes it: the generated MachineConfig, the base template, or the daemon (CA files). */
+  origin: string;
+  diff: string;
+  disruption: FileDisruption;
+}
+
+export interface RenderedFile {
+  path: string;
+  content: string;
+  origin: string;
+  changed: boolean;
+}
+
+export interface Plan {
+  /** What the edit does, one line each; empty for a no-op. */
+  summary: string[];
+  noop: boolean;
+  changes: ObjectChange[];
+  /** Every object after the edit (unchanged ones included). */
+  newObjects: CurrentObject[];
+  errors: Problem[];
+  warnings: Warning[];
+  renderedBefore: RenderedFile[];
+  renderedAfter: RenderedFile[];
+  files: FileChange[];
+  /** Pools whose nodes are touched (disruption other than none). */
+  pools: string[];
+  disruption: PoolDisruption[];
+  release: {image: string; version?: string; assumed: boolean};
+}
+
+const keyOf = (o: ObjectKey) => `${o.kind}/${o.namespace ?? ''}/${o.name}`;
+
+/** The object as shown in diffs: without server-managed metadata and status. */
+export function displayObject(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {...body};
+  const meta = {...((body.metadata ?? {}) as Record<string, unknown>)};
+  for (const k of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink']) delete meta[k];
+  const ann = meta.annotations as Record<string, unknown> | undefined;
+  if (ann && 'kubectl.kubernetes.io/last-applied-configuration' in ann) {
+    const a = {...ann};
+    delete a['kubectl.kubernetes.io/last-applied-configuration'];
+    meta.annotations = a;
+  }
+  out.metadata = meta;
+  delete out.status;
+  return out;
+}
+
+function objectYaml(body: Record<string, unknown> | undefined): string {
+  return body ? stringify(displayObject(body), {lineWidth: 0}) : '';
+}
+
+function objectLabel(o: ObjectKey): string {
+  const plural: Record<string, string> = {Image: 'images.config.openshift.io', ConfigMap: 'configmaps', ImageDigestMirrorSet: 'imagedigestmirrorsets.config.openshift.io', ImageTagMirrorSet: 'imagetagmirrorsets.config.openshift.io', ImageContentSourcePolicy: 'imagecontentsourcepolicies.operator.openshift.io'};
+  return `${o.namespace ? `${o.namespace}/` : ''}${plural[o.kind] ?? o.kind}/${o.name}`;
+}
+
+function stateOf(objects: CurrentObject[], label: string): {state: ClusterState; problems: Problem[]} {
+  const res = loadManifests([{file: label, objects: objects.map((o) => o.body)}]);
+  return {state: res.state, problems: res.problems};
+}
+
+function payloadRepoOf(image: string): string {
+  try {
+    return refName(parseNormalizedNamed(image));
+  } catch {
+    return DEFAULT_RELEASE_REPO;
+  }
+}
+
+function poolNames(state: ClusterState): string[] {
+  if (state.pools.length === 0) return ['master', 'worker'];
+  return state.pools.map((p) => p.name).sort();
+}
+
+function toRendered(files: ViewFile[]): RenderedFile[] {
+  return files.map((f) => ({path: f.path, content: f.content, origin: f.origin, changed: f.changed}));
+}
+
+/** The blocked scopes MCO would drop (covering the payload without a usable digest mirror). */
+function droppedScopes(state: ClusterState, warned: boolean, payloadRepo: string): string[] {
+  if (!warned) return [];
+  return (state.image?.spec.registrySources?.blockedRegistries ?? []).filter((b) => scopeIsNestedInsideScope(payloadRepo, b));
+}
+
+export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions = {}): Plan {
+  const label = opts.label ?? 'cluster';
+  const outcome = editor(makeContext(current));
+  const errors: Problem[] = [...outcome.problems];
+  const warnings: Warning[] = [];
+
+  // New objects: current ones with the edited bodies swapped in, new ones appended.
+  const byKey = new Map(current.map((o) => [keyOf(o), o]));
+  const changes: ObjectChange[] = [];
+  const newObjects: CurrentObject[] = current.map((o) => ({...o}));
+  for (const ch of outcome.changes) {
+    const k = keyOf(ch);
+    const before = byKey.get(k);
+    if (before && ch.after && JSON.stringify(before.body) === JSON.stringify(ch.after)) continue;
+    if (!before && !ch.after) continue;
+    const action = !before ? 'create' : !ch.after ? 'delete' : 'update';
+    const diff = unifiedDiff(objectYaml(before?.body), objectYaml(ch.after), {from: before ? `${objectLabel(ch)} (current)` : '/dev/null', to: ch.after ? `${objectLabel(ch)} (new)` : '/dev/null'});
+    changes.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, action, before: before?.body, after: ch.after, diff, source: before?.source});
+    const idx = newObjects.findIndex((o) => keyOf(o) === k);
+    if (!ch.after) newObjects.splice(idx, 1);
+    else if (idx >= 0) newObjects[idx] = {...newObjects[idx]!, body: ch.after};
+    else newObjects.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, body: ch.after});
+  }
+
+  const beforeState = stateOf(current, label).state;
+  const after = stateOf(newObjects, label);
+  const afterState = after.state;
+  const cv = current.find((o) => o.kind === 'ClusterVersion');
+  const version = ((cv?.body.status as {desired?: {version?: string}} | undefined)?.desired?.version) || undefined;
+  const assumed = !afterState.releaseImage && !opts.releaseImage;
+  const releaseImage = opts.releaseImage ?? afterState.releaseImage ?? ASSUMED_RELEASE_IMAGE;
+  beforeState.releaseImage = releaseImage;
+  afterState.releaseImage = releaseImage;
+  const payloadRepo = payloadRepoOf(releaseImage);
+
+  if (changes.length > 0) {
+    // Everything the API server would refuse about the objects we write.
+    const touched = new Set(changes.map((c) => c.kind));
+    errors.push(...after.problems.filter((p) => [...touched].some((k) => (p.source ?? '').includes(`/${k.toLowerCase()}/`))));
+    errors.push(...validateState(afterState).filter((p) => !validateState(beforeState).some((q) => formatProblem(q) === formatProblem(p)) || touched.has('Image')));
+  }
+
+  const viewBefore = renderNodeView(beforeState);
+  const viewAfter = renderNodeView(afterState);
+  if (changes.length > 0) {
+    if (viewAfter.outcome.error) {
+      const e = viewAfter.outcome.error;
+      errors.push({field: e.field ?? 'spec', value: e.value, message: `MCO would refuse the whole sync and nodes would keep their current files: ${e.message}`, mco: e.message});
+    }
+    errors.push(...viewAfter.problems);
+    const droppedBefore = droppedScopes(beforeState, viewBefore.outcome.warnings.length > 0, payloadRepo);
+    const droppedAfter = droppedScopes(afterState, viewAfter.outcome.warnings.length > 0, payloadRepo);
+    const fresh = droppedAfter.filter((d) => !droppedBefore.includes(d));
+    for (const d of fresh) {
+      errors.push({
+        field: 'spec.registrySources.blockedRegistries',
+        value: d,
+        message:
+          `covers the release payload repository ${payloadRepo}, which has no digest mirror outside the blocked scopes: ` +
+          `MCO would silently drop this entry (it only logs "cannot block the repository being used by the payload"), so nothing would be blocked. ` +
+          `Mirror the payload first, e.g. \`oc registries mirror add ${payloadRepo} MIRROR_HOST/ocp/release --kind idms\` ` +
+          `and \`oc registries mirror add quay.io/openshift-release-dev/ocp-v4.0-art-dev MIRROR_HOST/ocp/release --kind idms\`, then block ${d}`,
+        mco: viewAfter.outcome.warnings[0]?.message,
+      });
+    }
+    for (const d of droppedAfter.filter((x) => droppedBefore.includes(x))) {
+      warnings.push({code: 'mco-dropped', field: 'spec.registrySources.blockedRegistries', message: `blockedRegistries entry ${d} is already dropped by MCO (it covers the payload ${payloadRepo}, which has no usable digest mirror)`});
+    }
+  }
+  if (assumed && (afterState.image?.spec.registrySources?.blockedRegistries ?? []).length > 0) {
+    warnings.push({code: 'release-image-assumed', message: `no ClusterVersion in the input: assuming the release payload lives in ${DEFAULT_RELEASE_REPO} (pass --release-image to be exact)`});
+  }
+  warnings.push(...configurationWarnings(afterState));
+  const policyAfter = viewAfter.files.find((f) => f.path === POLICY_JSON_PATH);
+  if (policyAfter?.changed && !afterState.image?.spec.registrySources?.allowedRegistries && /"default": \[\s*\{\s*"type": "reject"/.test(policyAfter.content)) {
+    warnings.push({code: 'blocked-payload-default-reject', field: 'spec.registrySources.blockedRegistries', message: `blocking exactly the payload repository makes MCO write policy.json with default "reject": only ${payloadRepo} stays pullable on every node (an allowlist nobody asked for); block a wider scope or add another blocked entry`});
+  }
+  if (opts.strict) {
+    for (const w of warnings) errors.push({field: w.field ?? 'configuration', message: `${w.message} (an error with --strict)`});
+  }
+
+  // Node files that change, and what that does to the nodes.
+  const files: FileChange[] = [];
+  const paths = [...new Set([...viewBefore.files.map((f) => f.path), ...viewAfter.files.map((f) => f.path)])];
+  for (const path of paths) {
+    const b = viewBefore.files.find((f) => f.path === path);
+    const a = viewAfter.files.find((f) => f.path === path);
+    if (b?.content === a?.content) continue;
+    files.push({
+      path,
+      origin: (a ?? b)!.origin,
+      diff: unifiedDiff(b?.content ?? '', a?.content ?? '', {from: b ? `${path} (current)` : '/dev/null', to: a ? `${path} (new)` : '/dev/null'}),
+      disruption: fileDisruption(path, b?.content, a?.content),
+    });
+  }
+  const pools = poolNames(afterState);
+  const mcFiles = files.filter((f) => f.origin !== 'daemon');
+  const level = maxLevel(mcFiles.map((f) => f.disruption.level));
+  const release = version ? `OpenShift ${version}: ${DISRUPTION_BASIS}` : DISRUPTION_BASIS;
+  const disruption: PoolDisruption[] = pools.map((pool) => ({
+    pool,
+    level,
+    text: DISRUPTION_TEXT[level],
+    reasons: files.filter((f) => f.disruption.level === level || level === 'none').map((f) => f.disruption.reason),
+    release,
+  }));
+
+  return {
+    summary: outcome.summary,
+    noop: changes.length === 0,
+    changes,
+    newObjects,
+    errors,
+    warnings,
+    renderedBefore: toRendered(viewBefore.files),
+    renderedAfter: toRendered(viewAfter.files),
+    files,
+    pools: level === 'none' ? [] : pools,
+    disruption,
+    release: {image: releaseImage, version, assumed},
+  };
+}
