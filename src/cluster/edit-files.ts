@@ -173,9 +173,11 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
       }
       const after = e.docs.get(i);
       if (after === undefined) return;
-      const s0 = d.toString({lineWidth: 0});
+      // Render with the sequence style of the original, or added lines get the wrong indentation.
+      const style = {lineWidth: 0, indentSeq: !/^([ ]*)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n\1- /m.test(segment)};
+      const s0 = d.toString(style);
       d.contents = syncNode(d, d.contents, after) as typeof d.contents;
-      let s1 = d.toString({lineWidth: 0});
+      let s1 = d.toString(style);
       if (i > 0 && !s1.startsWith('---') && segment.trimStart().startsWith('---')) s1 = '---\n' + s1;
       result += keepFormatting(segment, s0, s1);
     });

@@ -8,14 +8,15 @@ import {join} from 'node:path';
 import {ConflictError, UserError, ValidationError} from '../lib/errors.js';
 import {ExitCode} from '../lib/exit-codes.js';
 import {editManifests, objectYaml, type FileText, type PlacedChange} from '../model/manifest-edit.js';
-import {loadManifests, type LoadedObject} from '../model/manifests.js';
-import {migrateIcsp, type Migration, type ObjectChange} from '../model/mirrors.js';
+import {loadManifests} from '../model/manifests.js';
+import {migrateIcsp, mirrorSetObject, type Migration} from '../model/mirrors.js';
+import type {ObjectChange as PlannedChange} from '../model/plan.js';
 import type {ClusterState} from '../model/types.js';
 import {validateMirrorSets} from '../model/validate.js';
 import {proveEquivalent, type EquivalenceProof} from '../render/mirrors.js';
 import type {KubeOptions} from './kube.js';
 import {readManifests} from './manifest-files.js';
-import {applyLive, LiveConflict, writeFilesAtomic} from './mirror-io.js';
+import {writeFilesAtomic} from './mirror-io.js';
 
 export interface MigrateOptions extends KubeOptions {
   file?: string[];
@@ -80,8 +81,10 @@ async function confirm(opts: MigrateOptions, io: MigrateIo, where: string): Prom
   if (!(await io.confirm(`Write the migration to ${where}?`))) throw new UserError('not confirmed; nothing was changed', ExitCode.usage);
 }
 
-function sortCreatesFirst(changes: ObjectChange[]): ObjectChange[] {
-  return [...changes.filter((c) => c.action === 'create'), ...changes.filter((c) => c.action !== 'create')];
+/** Live writes: every IDMS is created before any ICSP is deleted, so nodes never lose a mirror. */
+function liveChanges(m: Migration): PlannedChange[] {
+  const ordered = [...m.changes.filter((c) => c.action === 'create'), ...m.changes.filter((c) => c.action !== 'create')];
+  return ordered.map((c) => ({kind: c.kind, name: c.name, action: c.action, after: c.after ? mirrorSetObject(c.after) : undefined, diff: ''}));
 }
 
 export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<MigrateResult> {
@@ -89,7 +92,6 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
   let state: ClusterState;
   let texts: FileText[] = [];
   let live: Awaited<ReturnType<typeof import('./live-state.js').readLiveState>> | undefined;
-  let objects: LoadedObject[];
   const readLive = async () => {
     const {readLiveState} = await import('./live-state.js');
     const l = await readLiveState(opts);
@@ -102,12 +104,10 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
     const loaded = loadManifests(inputs);
     if (loaded.problems.length > 0) throw new ValidationError(loaded.problems);
     state = loaded.state;
-    objects = loaded.objects;
     if (opts.releaseImage) state.releaseImage = opts.releaseImage;
   } else {
     live = await readLive();
     state = live.state;
-    objects = live.objects;
   }
   // In files, "in place" means the ICSP document becomes the IDMS document.
   const deleteIcsp = fileMode && !opts.out ? true : opts.deleteIcsp && !opts.out;
@@ -132,19 +132,19 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
     return {...base, target: 'in-place', written: await writeFilesAtomic(edits), icspDeleted: p.migration.pairs.map((x) => x.icsp.name)};
   }
   await confirm(opts, io, `the cluster at ${live!.kube.server}`);
+  const {applyLive, WriteConflict} = await import('./write-live.js');
   const written: string[] = [];
-  let changes = sortCreatesFirst(p.migration.changes);
+  let changes = liveChanges(p.migration);
   for (let attempt = 1; ; attempt++) {
     try {
-      written.push(...(await applyLive(live!.kube, changes, objects)));
+      for (const a of await applyLive(live!.kube, changes)) written.push(`${a.action} ${a.kind}/${a.name}`);
       break;
     } catch (e) {
-      if (!(e instanceof LiveConflict)) throw e;
+      if (!(e instanceof WriteConflict)) throw e;
       if (attempt >= 4) throw new ConflictError(`${e.message}; still conflicting after ${attempt} attempts${written.length ? ` (already applied: ${written.join('; ')})` : '; nothing was changed'}`);
       io.progress(`conflict: ${e.message}; re-reading (attempt ${attempt + 1})`);
       live = await readLive();
-      objects = live.objects;
-      changes = sortCreatesFirst(plan(live.state, deleteIcsp).migration.changes);
+      changes = liveChanges(plan(live.state, deleteIcsp).migration);
     }
   }
   return {...base, target: 'cluster', written, icspDeleted: deleteIcsp ? p.migration.pairs.map((x) => x.icsp.name) : []};

@@ -4,6 +4,7 @@
  * (e.g. `mirror`) supply their own Editor and reuse the rest of the pipeline.
  */
 import type {Problem} from '../lib/errors.js';
+import type {Warning} from '../lib/warnings.js';
 import {explainBadScope, sourcePattern} from './scope.js';
 
 /** An object as read (live) or loaded (manifests): identity plus its full body. */
@@ -41,6 +42,8 @@ export interface EditOutcome {
   problems: Problem[];
   /** What the edit does, in words, one line each (e.g. `add quay.io to allowedRegistries`). */
   summary: string[];
+  /** Warnings only the editor can know (e.g. a mirror inside a blocked scope). */
+  warnings?: Warning[];
 }
 
 /** The pluggable step: current objects -> changed objects. Must be pure and idempotent. */

@@ -131,7 +131,7 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
   const label = opts.label ?? 'cluster';
   const outcome = editor(makeContext(current));
   const errors: Problem[] = [...outcome.problems];
-  const warnings: Warning[] = [];
+  const warnings: Warning[] = [...(outcome.warnings ?? [])];
 
   // New objects: current ones with the edited bodies swapped in, new ones appended.
   const byKey = new Map(current.map((o) => [keyOf(o), o]));

@@ -1,12 +1,10 @@
 /**
  * Rendering questions about mirror sets: what nodes see (merged pull order), whether
- * two configurations render the same node files (the `mirror migrate` proof), what a
- * registries.conf change costs a node (drain or not), and whether blocking a scope
- * would be silently dropped by MCO because the release payload has no usable mirror.
+ * two configurations render the same node files (the `mirror migrate` proof), and
+ * whether blocking a scope would be silently dropped by MCO because the release payload has no usable mirror.
  * Pure: state in, answers out.
  */
-import {parse as parseToml} from 'smol-toml';
-import {unifiedDiff} from '../lib/unified-diff.js';
+import {unifiedDiff} from '../lib/diff.js';
 import {DEFAULT_RELEASE_REPO} from '../lib/warnings.js';
 import {parseNamed, refName, type ImageReference} from '../model/reference.js';
 import type {RegistriesConf} from '../model/registries-conf.js';
@@ -110,79 +108,6 @@ export function proveEquivalent(before: ClusterState, after: ClusterState): Equi
   };
 }
 
-export type DisruptionKind = 'none' | 'crio-reload' | 'drain' | 'reboot';
-
-export interface Disruption {
-  kind: DisruptionKind;
-  /** One sentence, naming the release line the prediction is for. */
-  reason: string;
-}
-
-const RELEASE_NOTE = 'OpenShift 4.14 and later';
-
-type TomlReg = {prefix?: string; location?: string; blocked?: boolean; insecure?: boolean; 'mirror-by-digest-only'?: boolean; mirror?: Array<{location: string; 'pull-from-mirror'?: string}>};
-
-/**
- * MCD's drain decision for a registries.conf change (pkg/daemon/drain.go
- * isSafeContainerRegistryConfChanges): no drain when only digest-only mirrors
- * (or registries whose mirrors are all digest-only) were added; any removal or
- * flag change drains. CRI-O is reloaded either way.
- */
-export function registriesConfDrain(before: string, after: string): {drain: boolean; reason: string} {
-  const a = parseToml(before) as {'unqualified-search-registries'?: string[]; registry?: TomlReg[]};
-  const b = parseToml(after) as {'unqualified-search-registries'?: string[]; registry?: TomlReg[]};
-  const sa = a['unqualified-search-registries'] ?? [];
-  const sb = b['unqualified-search-registries'] ?? [];
-  if (sa.length > sb.length || sa.some((s, i) => sb[i] !== s)) return {drain: true, reason: 'unqualified-search-registries lost or reordered entries'};
-  const key = (r: TomlReg) => r.prefix || r.location || '';
-  const ma = new Map((a.registry ?? []).map((r) => [key(r), r]));
-  const mb = new Map((b.registry ?? []).map((r) => [key(r), r]));
-  for (const k of ma.keys()) if (!mb.has(k)) return {drain: true, reason: `registry ${k} is removed`};
-  for (const [k, nr] of mb) {
-    const or = ma.get(k);
-    const nm = nr.mirror ?? [];
-    if (!or) {
-      const allDigest = nm.length === 0 ? Boolean(nr['mirror-by-digest-only']) : nm.every((m) => m['pull-from-mirror'] === 'digest-only');
-      if (!allDigest) return {drain: true, reason: `registry ${k} is added${nm.length === 0 ? ' without mirrors' : ' with mirrors that are not digest-only'}`};
-      continue;
-    }
-    for (const f of ['prefix', 'location'] as const) if ((or[f] ?? '') !== (nr[f] ?? '')) return {drain: true, reason: `${f} of registry ${k} changes`};
-    for (const f of ['blocked', 'insecure'] as const) if (Boolean(or[f]) !== Boolean(nr[f])) return {drain: true, reason: `${f} of registry ${k} changes`};
-    const om = or.mirror ?? [];
-    for (const m of om) if (!nm.some((x) => x.location === m.location)) return {drain: true, reason: `mirror ${m.location} is removed from ${k}`};
-    for (const m of nm) {
-      const old = om.find((x) => x.location === m.location);
-      if (old && old['pull-from-mirror'] !== m['pull-from-mirror'] && m['pull-from-mirror'] !== 'digest-only') return {drain: true, reason: `pull-from-mirror of ${m.location} changes`};
-      if (!old && m['pull-from-mirror'] !== 'digest-only' && !nr['mirror-by-digest-only']) return {drain: true, reason: `mirror ${m.location} is added to ${k} with pull-from-mirror = ${JSON.stringify(m['pull-from-mirror'] ?? '')}`};
-    }
-  }
-  return {drain: false, reason: 'only digest-only mirrors are added'};
-}
-
-/**
- * The predicted node disruption when the generated MachineConfig changes from
- * `before` to `after` files (default node disruption policy, pkg/apihelpers and
- * pkg/daemon/update.go): registries.conf is "special" (drain decided as above,
- * CRI-O reload), policy.json reloads CRI-O, any other file reboots.
- */
-export function predictDisruption(before: Map<string, string>, after: Map<string, string>): Disruption {
-  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p));
-  if (changed.length === 0) return {kind: 'none', reason: 'no node file changes; the MachineConfig stays as it is'};
-  const other = changed.filter((p) => p !== REGISTRIES_CONF_PATH && p !== POLICY_JSON_PATH);
-  if (other.length > 0) return {kind: 'reboot', reason: `${other.join(', ')} changes: the default node disruption policy reboots each node (drain and reboot) (${RELEASE_NOTE})`};
-  if (changed.includes(REGISTRIES_CONF_PATH)) {
-    let d: {drain: boolean; reason: string};
-    try {
-      d = registriesConfDrain(before.get(REGISTRIES_CONF_PATH) ?? '', after.get(REGISTRIES_CONF_PATH) ?? '');
-    } catch {
-      d = {drain: true, reason: 'registries.conf cannot be compared'};
-    }
-    if (d.drain) return {kind: 'drain', reason: `${d.reason}: each node is drained and CRI-O reloaded, no reboot (${RELEASE_NOTE})`};
-    return {kind: 'crio-reload', reason: `${d.reason}: CRI-O reloads on each node, no drain, no reboot (${RELEASE_NOTE})`};
-  }
-  return {kind: 'crio-reload', reason: `policy.json changes: CRI-O reloads on each node, no drain, no reboot (${RELEASE_NOTE})`};
-}
-
 /** Why blocking a scope would be refused, and how to fix it. */
 export interface PayloadBlockCheck {
   scope: string;
@@ -252,7 +177,18 @@ export function payloadBlockRefusal(state: ClusterState, scope: string): Payload
   const blocked = current.includes(scope) ? current : [...current, scope];
   const base: PayloadBlockCheck = {scope, payloadRepo, coversPayload: false, refused: false, mirrors: [], notes: []};
   if (!scopeIsNestedInsideScope(payloadRepo, scope)) return base;
-  const mirrors = digestMirrorsOf(payload, state.mirrorSets, blocked);
+  let mirrors: Array<{location: string; blockedBy?: string}>;
+  try {
+    mirrors = digestMirrorsOf(payload, state.mirrorSets, blocked);
+  } catch (e) {
+    // MCO's payloadRepoHasUnblockedMirror fails the same way; the controller then logs it and drops every blocked entry.
+    return {
+      ...base,
+      coversPayload: true,
+      refused: true,
+      reason: `MCO cannot work out the pull sources of the release payload ${payloadRepo} (${(e as Error).message}); it then logs the error and ignores every blockedRegistries entry. Fix the mirror sets for ${payloadRepo} first (each mirror must be a repository, e.g. host/path)`,
+    };
+  }
   const check: PayloadBlockCheck = {...base, coversPayload: true, mirrors};
   if (!mirrors.some((m) => !m.blockedBy)) {
     const tagOnly = state.mirrorSets.some((s) => s.kind === 'ImageTagMirrorSet' && s.rules.some((r) => scopeIsNestedInsideScope(payloadRepo, r.source) && r.mirrors.some((m) => m !== r.source)));

@@ -7,6 +7,7 @@
  *   expected/input.yaml|input/  the manifests after the command (unchanged ones too)
  *   expected/registries.conf  the node's registries.conf after (plan / migration proof)
  *   expected/objects.diff     the object diffs of the plan
+ *   expected/summary.txt      the plan summary (what changes, pull order) and the predicted disruption per pool
  *   expected/warnings.txt     warnings, one `code: message` per line
  *   expected/error.txt        the error message (non-zero exit)
  *   expected/stdout.txt       text output (`--text` cases and list)
@@ -63,7 +64,7 @@ function goldenDir(dir: string, got: Map<string, string>): void {
 
 interface Envelope {
   status: number;
-  result?: {plan?: {registriesConf: string; objects: Array<{diff: string}>}; proof?: {identical: boolean; registriesConf: string; differences: Array<{diff: string}>}; proofWithoutIcsp?: unknown};
+  result?: {plan?: {summary: string[]; changes: Array<{diff: string}>; renderedAfter: Array<{path: string; content: string}>; disruption: Array<{pool: string; text: string; reasons: string[]}>}; proof?: {identical: boolean; registriesConf: string; differences: Array<{diff: string}>}; proofWithoutIcsp?: unknown};
   message?: string;
   warnings: Array<{code: string; message: string}>;
 }
@@ -105,8 +106,9 @@ describe('mirror commands: golden cases (CLI, file mode)', function () {
           golden(join(exp, 'error.txt'), env.message !== undefined ? env.message + '\n' : undefined);
           const plan = env.result?.plan;
           const proof = env.result?.proof;
-          golden(join(exp, 'registries.conf'), plan?.registriesConf ?? proof?.registriesConf);
-          golden(join(exp, 'objects.diff'), plan && plan.objects.length > 0 ? plan.objects.map((o) => o.diff).join('') : undefined);
+          golden(join(exp, 'registries.conf'), plan?.renderedAfter.find((f) => f.path === '/etc/containers/registries.conf')?.content ?? proof?.registriesConf);
+          golden(join(exp, 'objects.diff'), plan && plan.changes.length > 0 ? plan.changes.map((o) => o.diff).join('') : undefined);
+          golden(join(exp, 'summary.txt'), plan && (plan.summary.length > 0 || plan.changes.length > 0) ? [...plan.summary, ...plan.disruption.map((d) => `${d.pool}: ${d.text}; ${d.reasons.join('; ')}`)].join('\n') + '\n' : undefined);
           golden(join(exp, 'proof.txt'), proof ? (proof.identical ? 'identical\n' : proof.differences.map((d) => d.diff).join('')) : undefined);
         }
         if (isDir) goldenDir(join(exp, 'input'), walk(join(tmp, 'input')));

@@ -8,9 +8,9 @@ import {expect} from 'chai';
 import fc from 'fast-check';
 import {McoError, renderMco} from '../../src/render/mco.js';
 import {validateMirrorSets} from '../../src/model/validate.js';
-import {planMirrorEdit} from '../../src/render/mirror-plan.js';
-import {addMirrors} from '../../src/model/mirrors.js';
-import {ValidationError} from '../../src/lib/errors.js';
+import {mirrorEditor} from '../../src/model/mirror-editor.js';
+import {mirrorSetObject} from '../../src/model/mirrors.js';
+import {plan} from '../../src/model/plan.js';
 import {emptyState, type ClusterState, type MirrorSet, type MirrorSetKind} from '../../src/model/types.js';
 
 const SOURCES = ['reg.io', 'reg.io/a', 'reg.io/a/b', 'reg.io/ab', 'other.io:5000/x', '*.wild.io', 'x.wild.io/app', 'quay.io/openshift-release-dev/ocp-release', 'Bad Source', 'reg.io/a:tag'];
@@ -73,20 +73,25 @@ describe('property: mirror sets render or fail validation, in any order', () => 
     expect(seen['mco-error']).to.be.greaterThan(10);
   });
 
-  it('mirror add on any state either plans or throws a ValidationError (1000 runs)', () => {
+  it('mirror add through the shared plan either plans or reports problems, never crashes (1000 runs)', () => {
+    let planned = 0;
     fc.assert(
       fc.property(input, fc.constantFrom(...SOURCES), fc.uniqueArray(fc.constantFrom(...MIRRORS), {maxLength: 3}), fc.constantFrom(...KINDS), fc.boolean(), (i, source, mirrors, kind, never) => {
         const st = stateOf(i, [...i.sets.keys()]);
-        const edit = addMirrors(st, {source, mirrors, kind, neverContactSource: never && kind !== 'ImageContentSourcePolicy'});
-        try {
-          const plan = planMirrorEdit(st, edit, () => undefined, [source]);
-          expect(plan.registriesConf).to.be.a('string');
-          if (!plan.noop) expect(plan.objects.length).to.be.greaterThan(0);
-        } catch (e) {
-          if (!(e instanceof ValidationError)) throw e;
+        const current = [
+          {kind: 'Image', name: 'cluster', body: {apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: {name: 'cluster'}, spec: st.image!.spec}},
+          {kind: 'ClusterVersion', name: 'version', body: {apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: {name: 'version'}, status: {desired: {image: st.releaseImage}}}},
+          ...st.mirrorSets.map((s) => ({kind: s.kind, name: s.name, body: mirrorSetObject(s)})),
+        ];
+        const p = plan(current, mirrorEditor({op: 'add', source, mirrors, kind, neverContactSource: never && kind !== 'ImageContentSourcePolicy'}));
+        if (p.errors.length === 0) {
+          planned++;
+          expect(p.renderedAfter.map((f) => f.path)).to.include('/etc/containers/registries.conf');
+          if (!p.noop) expect(p.changes.length).to.be.greaterThan(0);
         }
       }),
       {numRuns: 1000},
     );
+    expect(planned).to.be.greaterThan(50);
   });
 });

@@ -8,7 +8,7 @@ import {refName, parseNamed} from '../../src/model/reference.js';
 import {scopeIsNestedInsideScope} from '../../src/model/scope.js';
 import {emptyState, type ClusterState, type MirrorSet} from '../../src/model/types.js';
 import {renderMco} from '../../src/render/mco.js';
-import {effectiveMirrors, payloadBlockRefusal, predictDisruption, proveEquivalent, registriesConfDrain} from '../../src/render/mirrors.js';
+import {effectiveMirrors, payloadBlockRefusal, proveEquivalent} from '../../src/render/mirrors.js';
 import {REGISTRIES_CONF_PATH} from '../../src/render/templates.js';
 import {lineDiff, readOpt, readVectorCases} from '../support/vectors.js';
 
@@ -130,37 +130,6 @@ describe('payloadBlockRefusal: the seed 9.2.2.1 scenario', () => {
   });
   it('does not concern scopes that do not cover the payload', () => {
     expect(payloadBlockRefusal(base([]), 'docker.io')).to.include({refused: false, coversPayload: false});
-  });
-});
-
-describe('disruption of registries.conf changes (MCD isSafeContainerRegistryConfChanges)', () => {
-  const header = 'unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]\nshort-name-mode = ""\n';
-  const reg = (loc: string, mirrors: Array<[string, string]>, extra = '') =>
-    `\n[[registry]]\n  prefix = ""\n  location = "${loc}"\n${extra}` + mirrors.map(([m, p]) => `\n  [[registry.mirror]]\n    location = "${m}"\n    pull-from-mirror = "${p}"\n`).join('');
-  const one = header + reg('a.io/x', [['m1.io/x', 'digest-only']]);
-  it('no drain when a digest-only mirror is added', () => {
-    expect(registriesConfDrain(one, header + reg('a.io/x', [['m1.io/x', 'digest-only'], ['m2.io/x', 'digest-only']])).drain).to.equal(false);
-  });
-  it('no drain when a registry with only digest-only mirrors is added', () => {
-    expect(registriesConfDrain(one, one + reg('b.io/y', [['m.io/y', 'digest-only']])).drain).to.equal(false);
-  });
-  it('no drain when mirrors are only reordered (upstream compares sets)', () => {
-    const two = header + reg('a.io/x', [['m1.io/x', 'digest-only'], ['m2.io/x', 'digest-only']]);
-    expect(registriesConfDrain(two, header + reg('a.io/x', [['m2.io/x', 'digest-only'], ['m1.io/x', 'digest-only']])).drain).to.equal(false);
-  });
-  it('drain when a mirror is removed, a tag-only mirror is added, or blocked changes', () => {
-    expect(registriesConfDrain(one, header + reg('a.io/x', [])).reason).to.contain('removed');
-    expect(registriesConfDrain(one, header + reg('a.io/x', [['m1.io/x', 'digest-only'], ['t.io/x', 'tag-only']])).reason).to.contain('tag-only');
-    expect(registriesConfDrain(one, header + reg('a.io/x', [['m1.io/x', 'digest-only']], '  blocked = true\n')).reason).to.contain('blocked');
-    expect(registriesConfDrain(one, header).reason).to.contain('registry a.io/x is removed');
-  });
-  it('predicts none / crio-reload / drain / reboot from the changed files', () => {
-    const m = (o: Record<string, string>) => new Map(Object.entries(o));
-    expect(predictDisruption(m({[REGISTRIES_CONF_PATH]: one}), m({[REGISTRIES_CONF_PATH]: one})).kind).to.equal('none');
-    expect(predictDisruption(m({[REGISTRIES_CONF_PATH]: one}), m({[REGISTRIES_CONF_PATH]: one + reg('b.io/y', [['m.io/y', 'digest-only']])})).kind).to.equal('crio-reload');
-    expect(predictDisruption(m({[REGISTRIES_CONF_PATH]: one}), m({[REGISTRIES_CONF_PATH]: header})).kind).to.equal('drain');
-    expect(predictDisruption(m({'/etc/containers/policy.json': '{}'}), m({'/etc/containers/policy.json': '{ }'})).kind).to.equal('crio-reload');
-    expect(predictDisruption(m({}), m({'/etc/containers/registries.conf.d/01-image-searchRegistries.conf': 'x'})).kind).to.equal('reboot');
   });
 });
 

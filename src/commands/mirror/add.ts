@@ -1,23 +1,21 @@
 import {Args, Flags} from '@oclif/core';
-import {runMirrorEdit, type EditResult} from '../../cluster/mirror-edit.js';
-import {BaseCommand} from '../../lib/base-command.js';
-import {releaseImageFlag, sourceFlags} from '../../lib/flags.js';
-import {editFlags, printPlan, terminalIo} from '../../lib/mirror-command.js';
-import {note} from '../../lib/output.js';
-import {addMirrors, KIND_OF_FLAG, type MirrorKindFlag} from '../../model/mirrors.js';
+import {EditCommand, editFlags, type EditResult} from '../../lib/edit-command.js';
+import {mirrorEditor} from '../../model/mirror-editor.js';
+import {KIND_OF_FLAG, type MirrorKindFlag} from '../../model/mirrors.js';
 
-export default class MirrorAdd extends BaseCommand {
+export default class MirrorAdd extends EditCommand {
   static override summary = 'Add mirrors for a source repository (ImageDigestMirrorSet by default).';
   static override description = `Adds MIRROR... (in order, after any the source already has) to the rule for SOURCE.
 The mirrors go into the object named by --name, else into the object of that kind that already lists SOURCE,
-else into a new object named after the source. Shows the object diff, the registries.conf diff, the pull
-order nodes will use and the predicted disruption, then asks (or needs --yes) before writing.
-SOURCE and MIRROR are repositories (host[:port][/path]) without tag or digest.`;
+else into a new object named after the source. The plan shows the object diff, the registries.conf diff, the
+pull order nodes will use and the predicted disruption (adding digest-only mirrors needs no drain: CRI-O
+reloads), then asks (or needs --yes) before writing. SOURCE and MIRROR are repositories (host[:port][/path])
+without tag or digest. --kind icsp creates the deprecated ImageContentSourcePolicy (with a warning).`;
 
   static override strict = false;
   static override args = {
     source: Args.string({required: true, description: 'Source repository, e.g. quay.io/openshift-release-dev/ocp-release'}),
-    mirror: Args.string({required: true, description: 'Mirror repository (repeatable: all remaining arguments)'}),
+    mirror: Args.string({required: true, description: 'Mirror repository (repeatable: all remaining arguments, in pull order)'}),
   };
 
   static override examples = [
@@ -27,28 +25,16 @@ SOURCE and MIRROR are repositories (host[:port][/path]) without tag or digest.`;
   ];
 
   static override flags = {
-    ...sourceFlags,
     ...editFlags,
     kind: Flags.string({options: ['idms', 'itms', 'icsp'], default: 'idms', description: 'idms: digest mirrors (ImageDigestMirrorSet); itms: tag mirrors (ImageTagMirrorSet); icsp: deprecated ImageContentSourcePolicy.'}),
     name: Flags.string({description: 'Add to (or create) the object with this name.'}),
     'never-contact-source': Flags.boolean({description: 'mirrorSourcePolicy: NeverContactSource (pulls fail rather than fall back to SOURCE).'}),
-    'release-image': releaseImageFlag,
   };
 
   async run(): Promise<EditResult> {
     const {flags, argv} = await this.parse(MirrorAdd);
     const [source, ...mirrors] = argv as string[];
     const kind = KIND_OF_FLAG[flags.kind as MirrorKindFlag];
-    const io = terminalIo(this.p, (w) => this.addWarning(w), this.jsonEnabled());
-    const result = await runMirrorEdit(
-      {file: flags.file, kubeconfig: flags.kubeconfig, context: flags.context, dryRun: flags['dry-run'], yes: flags.yes, strict: flags.strict, releaseImage: flags['release-image']},
-      io,
-      (state) => ({edit: addMirrors(state, {source: source!, mirrors, kind, name: flags.name, neverContactSource: flags['never-contact-source']}), sources: [source!]}),
-    );
-    if (this.jsonEnabled()) return result;
-    printPlan(result.plan, this.p, result.applied && !flags.yes && !flags['dry-run']);
-    for (const w of result.written) note(this.p.ok(result.mode === 'file' ? `wrote ${w}` : `${w}: done`));
-    if (flags['dry-run'] && !result.plan.noop) note(this.p.dim('dry run: nothing was written'));
-    return result;
+    return this.edit(mirrorEditor({op: 'add', source: source!, mirrors, kind, name: flags.name, neverContactSource: flags['never-contact-source']}), flags);
   }
 }
