@@ -49,14 +49,16 @@ Input that the API server or MCO would refuse is an error (exit 2) naming the fi
       return result;
     }
     if (!result.machineConfig) note(this.p.dim('MCO creates no MachineConfig for this input; every file stays at the base template.'));
+    const blocks: string[] = [];
     for (const f of result.files) {
       if (!f.changed) {
-        out(this.p.dim(`# ${f.path}: unchanged (base template)`));
+        blocks.push(this.p.dim(`# ${f.path}: unchanged (base template)`));
         continue;
       }
-      out(this.p.bold(`# ${f.path}`) + this.p.dim(f.origin === 'daemon' ? '  (written by the machine-config daemon)' : `  (${result.machineConfigs[0]?.name.replace(/-\w+-generated/, '-<pool>-generated') ?? '99-<pool>-generated-registries'})`));
-      out(f.content);
+      const by = f.origin === 'daemon' ? 'written by the machine-config daemon from the additional trusted CA' : 'in MachineConfig 99-<pool>-generated-registries';
+      blocks.push(this.p.bold(`# ${f.path}`) + this.p.dim(` (${by})`) + '\n' + f.content.replace(/\n?$/, ''));
     }
+    out(blocks.join('\n\n'));
     return result;
   }
 }

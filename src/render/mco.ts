@@ -174,7 +174,7 @@ export function validateRegistriesConfScopes(insecure: string[], blocked: string
         throw new McoError(
           `conflicting mirrorSourcePolicy is set for the same source ${goQuote(src)} in imagedigestmirrorsets, imagetagmirrorsets, or imagecontentsourcepolicies`,
           objectField(set, i, 'mirrorSourcePolicy'),
-          src,
+          rule.mirrorSourcePolicy || '(unset: AllowContactingSource)',
           set.source,
         );
       }
