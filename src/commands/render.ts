@@ -4,7 +4,7 @@ import {out, note} from '../lib/output.js';
 import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
 import {loadState} from '../cluster/source.js';
 import {writeTree} from '../cluster/manifest-files.js';
-import {renderService, type RenderResult} from '../render/service.js';
+import {renderService, renderedMachineConfigYaml, type RenderResult} from '../render/service.js';
 
 export default class Render extends BaseCommand {
   static override summary = 'Render the node files MCO would write for the current (or -f) configuration.';
@@ -45,7 +45,7 @@ Input that the API server or MCO would refuse is an error (exit 2) naming the fi
     }
     if (this.jsonEnabled()) return result;
     if (flags.format === 'machineconfig') {
-      out(result.machineConfigs.map((m) => m.yaml).join('---\n'));
+      out(renderedMachineConfigYaml(result));
       return result;
     }
     if (!result.machineConfig) note(this.p.dim('MCO creates no MachineConfig for this input; every file stays at the base template.'));

@@ -29,12 +29,16 @@ export function managedKey(pool: string): string {
 export interface MachineConfigDoc {
   name: string;
   pool: string;
+  /** spec.config, byte-compatible with MCO's. */
   ignition: string;
-  yaml: string;
 }
 
-/** The MachineConfig object for one pool, in the shape MCO creates it. */
-export function machineConfig(pool: string, files: NodeFile[], imageUid = ''): MachineConfigDoc {
+export function machineConfig(pool: string, files: NodeFile[]): MachineConfigDoc {
+  return {name: managedKey(pool), pool, ignition: ignitionRaw(files)};
+}
+
+/** The MachineConfig object for one pool as YAML, in the shape MCO creates it. */
+export function machineConfigYaml(pool: string, files: NodeFile[], imageUid = ''): string {
   const name = managedKey(pool);
   const obj = {
     apiVersion: 'machineconfiguration.openshift.io/v1',
@@ -53,5 +57,5 @@ export function machineConfig(pool: string, files: NodeFile[], imageUid = ''): M
       },
     },
   };
-  return {name, pool, ignition: ignitionRaw(files), yaml: stringify(obj, {lineWidth: 0})};
+  return stringify(obj, {lineWidth: 0});
 }

@@ -6,8 +6,9 @@ import {ValidationError, formatProblem, type Problem} from '../lib/errors.js';
 import {configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../lib/warnings.js';
 import type {LoadResult} from '../model/manifests.js';
 import {validateState} from '../model/validate.js';
+import {scopeIsNestedInsideScope} from '../model/scope.js';
 import type {ClusterState} from '../model/types.js';
-import {machineConfig} from './machineconfig.js';
+import {machineConfig, machineConfigYaml, managedKey} from './machineconfig.js';
 import type {MirrorRenderHooks} from './mco.js';
 import {renderNodeView} from './node-view.js';
 
@@ -30,7 +31,7 @@ export interface RenderResult {
   /** False when MCO would create no MachineConfig (no Image `cluster`). */
   machineConfig: boolean;
   files: Array<{path: string; content: string; changed: boolean; origin: string}>;
-  machineConfigs: Array<{name: string; pool: string; ignition: string; yaml: string}>;
+  machineConfigs: Array<{name: string; pool: string; ignition: string}>;
   written?: string[];
 }
 
@@ -53,7 +54,7 @@ export function prepareState(loaded: LoadResult, opts: RenderOptions): ClusterSt
   if (opts.releaseImage) state.releaseImage = opts.releaseImage;
   else if (state.releaseImage === undefined) {
     state.releaseImage = ASSUMED_RELEASE_IMAGE;
-    if ((state.image?.spec.registrySources?.blockedRegistries ?? []).length > 0) {
+    if ((state.image?.spec.registrySources?.blockedRegistries ?? []).some((b) => scopeIsNestedInsideScope(DEFAULT_RELEASE_REPO, b))) {
       opts.warn({code: 'release-image-assumed', message: `no ClusterVersion in the input: assuming the release payload lives in ${DEFAULT_RELEASE_REPO} (pass --release-image to be exact)`});
     }
   }
@@ -84,9 +85,20 @@ export function renderService(loaded: LoadResult, opts: RenderOptions): RenderRe
     pools = [...new Set(opts.pools.map((p) => (pools.includes(p) ? p : 'worker')))];
   }
   const generated = view.outcome.files;
-  return {
+  const result: RenderResult = {
     machineConfig: view.outcome.machineConfig,
     files: view.files.map((f) => ({path: f.path, content: f.content, changed: f.changed, origin: f.origin})),
-    machineConfigs: view.outcome.machineConfig ? pools.map((p) => machineConfig(p, generated)) : [],
+    // The files are identical for every pool (MCO renders them once per pool from the same input).
+    machineConfigs: [],
   };
+  if (view.outcome.machineConfig) {
+    const ignition = machineConfig(pools[0]!, generated).ignition;
+    result.machineConfigs = pools.map((pool) => ({name: managedKey(pool), pool, ignition}));
+  }
+  return result;
+}
+/** The MachineConfig YAML of each pool in a result (its generated files are the `machineconfig` ones, in order). */
+export function renderedMachineConfigYaml(result: RenderResult): string {
+  const generated = result.files.filter((f) => f.origin === 'machineconfig');
+  return result.machineConfigs.map((m) => machineConfigYaml(m.pool, generated)).join('---\n');
 }
