@@ -5,6 +5,7 @@
  * strict field validation would report them.
  */
 import jsyaml from 'js-yaml';
+import {LineCounter, parseDocument, isNode} from 'yaml';
 import type {Problem} from '../lib/errors.js';
 import {suggest} from './suggest.js';
 import {emptyState, type ClusterState, type MirrorRule, type MirrorSet, type MirrorSetKind} from './types.js';
@@ -80,6 +81,55 @@ export interface LoadResult {
   problems: Problem[];
   /** Kinds seen and not used (other GitOps content), for a debug note. */
   ignored: string[];
+  /** Manifest texts by file name, to point problems at the exact line. */
+  texts: Map<string, string>;
+}
+
+/** `a.b[2].c` (optionally after `Kind/name `) -> ['a', 'b', 2, 'c']. */
+function fieldPath(field: string): Array<string | number> | undefined {
+  const f = field.replace(/^[A-Za-z]+\/\S+ /, '');
+  if (!/^[A-Za-z]/.test(f)) return undefined;
+  const out: Array<string | number> = [];
+  for (const m of f.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
+}
+
+/**
+ * Move each problem's `file:line` from the object's first line to the line of the
+ * field it names (the Document API is slow, so this runs only when there are problems).
+ */
+export function pinpoint(problems: Problem[], texts: Map<string, string>): Problem[] {
+  const docs = new Map<string, Array<{line: number; doc: ReturnType<typeof parseDocument>; lc: LineCounter}>>();
+  return problems.map((p) => {
+    const m = /^(.*):(\d+)$/.exec(p.source ?? '');
+    const path = fieldPath(p.field);
+    if (!m || !path) return p;
+    const [, file, lineText] = m;
+    const text = texts.get(file!);
+    if (text === undefined) return p;
+    let parsed = docs.get(file!);
+    if (!parsed) {
+      parsed = splitDocuments(text).map((d) => {
+        const lc = new LineCounter();
+        return {line: d.line, doc: parseDocument(d.text, {lineCounter: lc}), lc, first: d.firstLine} as {line: number; doc: ReturnType<typeof parseDocument>; lc: LineCounter; first: number};
+      });
+      docs.set(file!, parsed);
+    }
+    const d = parsed.find((x) => x.line === Number(lineText)) as {doc: ReturnType<typeof parseDocument>; lc: LineCounter; first: number} | undefined;
+    if (!d) return p;
+    const at = (offset: number) => ({...p, source: `${file}:${d.first + d.lc.linePos(offset).line - 1}`});
+    for (let n = path.length; n > 0; n--) {
+      const last = path[n - 1];
+      const parent = n === 1 ? d.doc.contents : d.doc.getIn(path.slice(0, n - 1), true);
+      // A mapping key: point at the key (an unknown field has no value worth pointing at).
+      const items = (parent as {items?: Array<{key?: unknown}>} | null)?.items;
+      const pair = typeof last === 'string' ? items?.find((it) => isNode(it.key) && (it.key as {value?: unknown}).value === last) : undefined;
+      if (pair && isNode(pair.key) && pair.key.range) return at(pair.key.range[0]);
+      const node = d.doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return at(node.range[0]);
+    }
+    return p;
+  });
 }
 
 function typeName(v: unknown): string {
@@ -195,6 +245,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
   const problems: Problem[] = [];
   const objects: LoadedObject[] = [];
   const ignored: string[] = [];
+  const texts = new Map<string, string>();
   const seen = new Map<string, string>();
 
   const addObject = (body: Record<string, unknown>, file: string, line: number, doc: number) => {
@@ -228,7 +279,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       return;
     }
     const schema = schemas[kind];
-    if (schema) checkSchema(body, schema, '', problems, `${source} (${kind}/${name})`);
+    if (schema) checkSchema(body, schema, '', problems, source);
     const key = `${kind}/${typeof namespace === 'string' ? namespace + '/' : ''}${name}`;
     const first = seen.get(key);
     if (first) {
@@ -330,6 +381,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       input.objects.forEach((o, i) => addObject(o, objectSource(file, o), 0, i));
       continue;
     }
+    texts.set(file, input.text);
     splitDocuments(input.text).forEach((d, i) => {
       let body: unknown;
       try {
@@ -348,5 +400,5 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       addObject(body as Record<string, unknown>, file, d.line, i);
     });
   }
-  return {state, objects, problems, ignored};
+  return {state, objects, problems: pinpoint(problems, texts), ignored, texts};
 }

@@ -4,7 +4,7 @@
  */
 import {ValidationError, formatProblem, type Problem} from '../lib/errors.js';
 import {configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../lib/warnings.js';
-import type {LoadResult} from '../model/manifests.js';
+import {pinpoint, type LoadResult} from '../model/manifests.js';
 import {validateState} from '../model/validate.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
 import type {ClusterState} from '../model/types.js';
@@ -46,7 +46,7 @@ export function builtInPools(state: ClusterState): string[] {
 export function prepareState(loaded: LoadResult, opts: RenderOptions): ClusterState {
   const state: ClusterState = {...loaded.state};
   const problems: Problem[] = [...loaded.problems];
-  const apiProblems = validateState(state);
+  const apiProblems = pinpoint(validateState(state), loaded.texts);
   if (opts.allowInvalid) {
     for (const p of apiProblems) opts.warn({code: 'api-invalid', field: p.field, message: `${formatProblem(p)} (the API server rejects this; rendered as MCO would)`});
   } else problems.push(...apiProblems);
@@ -67,9 +67,9 @@ export function renderService(loaded: LoadResult, opts: RenderOptions): RenderRe
   const view = renderNodeView(state, opts.hooks);
   if (view.outcome.error) {
     const e = view.outcome.error;
-    throw new ValidationError([
-      {field: e.field ?? 'spec', value: e.value, source: e.source ?? state.image?.source, message: `MCO refuses the whole sync and nodes keep their current files: ${e.message}`, mco: e.message},
-    ]);
+    throw new ValidationError(
+      pinpoint([{field: e.field ?? 'spec', value: e.value, source: e.source ?? state.image?.source, message: `MCO refuses the whole sync and nodes keep their current files: ${e.message}`, mco: e.message}], loaded.texts),
+    );
   }
   if (view.problems.length > 0) throw new ValidationError(view.problems);
   for (const w of view.outcome.warnings) {
