@@ -13,11 +13,24 @@ import type {ClusterState, ImageSpec, MirrorSet} from '../model/types.js';
 import {goQuote, goQuoteList} from '../lib/errors.js';
 import {parse as parseToml} from 'smol-toml';
 import {editRegistriesConfig, McoError} from './edit-registries.js';
-import {updatePolicyJson, type Requirement} from './policy.js';
+import {updatePolicyJson} from './policy.js';
+import {
+  existingConditions,
+  namespacedPolicyFiles,
+  namespacedPolicyJsons,
+  orderDependentScopes,
+  orderedPolicies,
+  requirementsOf,
+  sigstoreRegistriesYaml,
+  validScopePolicies,
+  type ImagePolicyStatus,
+  type ScopePolicies,
+} from './sigstore.js';
 import {encodeRegistriesConf} from './toml.js';
-import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, SEARCH_DROPIN_PATH, TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
+import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, SEARCH_DROPIN_PATH, SIGSTORE_REGISTRIES_PATH, TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
 
 export {McoError};
+export {McoPanic, type ImagePolicyStatus} from './sigstore.js';
 
 export interface NodeFile {
   path: string;
@@ -29,30 +42,20 @@ export interface McoWarning {
   message: string;
   field?: string;
   value?: string;
+  /**
+   * payload-blocked-dropped: MCO logs and drops a blocked entry (its log line);
+   * order-dependent: not an MCO log line; the cluster's bytes may differ from
+   * ours between syncs because MCO lists objects in random order.
+   */
+  code?: 'payload-blocked-dropped' | 'order-dependent';
 }
 
 export interface MirrorRenderHooks {
   /**
-   * Signature policies (ClusterImagePolicy / ImagePolicy): called with the
-   * computed lists and registries.conf; returns the cluster-scope requirements
-   * for policy.json and any extra files in MachineConfig order.
+   * The SigstoreImageVerification feature gate (Default-on from 4.21). Off:
+   * MCO ignores ClusterImagePolicy and ImagePolicy objects completely.
    */
-  signaturePolicies?: (ctx: SignatureContext) => SignatureOutput;
-}
-
-export interface SignatureContext {
-  state: ClusterState;
-  policyBlocked: string[] | undefined;
-  allowed: string[] | undefined;
-  registriesToml: string | undefined;
-}
-
-export interface SignatureOutput {
-  clusterScopePolicies: Map<string, Requirement[]>;
-  /** Whether any policy objects exist (MCO then always writes policy.json). */
-  active: boolean;
-  /** Files after policy.json: registries.d and per-namespace CRI-O policies. */
-  files: (policyJson: string) => NodeFile[];
+  sigstore?: boolean;
 }
 
 export interface RenderOutcome {
@@ -63,6 +66,12 @@ export interface RenderOutcome {
   /** MCO refuses the whole sync: nodes keep their previous files. */
   error?: McoError;
   warnings: McoWarning[];
+  /**
+   * status.conditions of every ImagePolicy after the sync, sorted by namespace
+   * and name: MCO's ConflictScopes condition where it writes one, the input's
+   * conditions otherwise. Data for status/explain; no node file.
+   */
+  imagePolicyStatus: ImagePolicyStatus[];
 }
 
 /** MCO parses the release image once; an unparseable one stops the sync before anything else. */
@@ -130,12 +139,13 @@ function validBlockedAndAllowed(payload: ImageReference, spec: ImageSpec, sets: 
     }
   } catch (e) {
     // MCO logs the failure and continues with no blocked or allowed registries at all.
-    warnings.push({message: `${(e as Error).message}, skipping....`, field: 'spec.registrySources.blockedRegistries'});
+    warnings.push({code: 'payload-blocked-dropped', message: `${(e as Error).message}, skipping....`, field: 'spec.registrySources.blockedRegistries'});
     return {};
   }
   for (const a of rs.allowedRegistries ?? []) push('allowed', a);
   if (dropped.length > 0) {
     warnings.push({
+      code: 'payload-blocked-dropped',
       message: `error adding ${goQuoteList(dropped)} to blocked registries, cannot block the repository being used by the payload`,
       field: 'spec.registrySources.blockedRegistries',
       value: dropped.join(', '),
@@ -195,10 +205,15 @@ function wrap(prefix: string, e: unknown): never {
 
 /** updateRegistriesConfig: template decoded, validated, edited, re-encoded. */
 export function renderRegistriesConf(insecure: string[] | undefined, blocked: string[] | undefined, sets: MirrorSet[]): string {
+  return editedRegistriesConf(insecure, blocked, sets).toml;
+}
+
+/** The edited registries.conf, as bytes and as the structure MCO decodes them back into. */
+export function editedRegistriesConf(insecure: string[] | undefined, blocked: string[] | undefined, sets: MirrorSet[]): {toml: string; conf: RegistriesConf} {
   const conf = templateConf();
   validateRegistriesConfScopes(insecure ?? [], blocked ?? [], sets);
   editRegistriesConfig(conf, insecure ?? [], blocked ?? [], sets);
-  return encodeRegistriesConf(conf);
+  return {toml: encodeRegistriesConf(conf), conf};
 }
 
 export function renderSearchDropIn(search: string[]): string {
@@ -207,30 +222,57 @@ export function renderSearchDropIn(search: string[]): string {
 
 const MC_PREFIX = 'could not Create/Update MachineConfig: ';
 
+function statusWithDefaults(state: ClusterState, written: Map<string, ImagePolicyStatus>): ImagePolicyStatus[] {
+  return orderedPolicies(state.policies).namespaced.map((p) => {
+    const ns = p.namespace ?? 'default';
+    return written.get(`${ns}/${p.name}`) ?? {namespace: ns, name: p.name, conditions: existingConditions(p)};
+  });
+}
+
+function orderWarnings(sp: ScopePolicies): McoWarning[] {
+  return orderDependentScopes(sp).map((d) => ({
+    code: 'order-dependent' as const,
+    field: 'spec.scopes',
+    value: d.scope,
+    message:
+      `${d.namespace ? `ImagePolicies in namespace ${d.namespace}` : 'ClusterImagePolicies'} ${[...new Set(d.policies.map((p) => p.name))].join(', ')} share the scope ${d.scope}: ` +
+      `MCO appends their requirements in the random order it lists the objects, so the cluster's ${d.namespace ? `/etc/crio/policies/${d.namespace}.json` : 'policy.json'} may flip between this order and another on every resync (same meaning: all requirements must pass)`,
+  }));
+}
+
 /**
- * Everything MCO would put in 99-<pool>-generated-registries for this state.
+ * Everything MCO would put in 99-<pool>-generated-registries for this state,
+ * in syncImageConfig's order of checks: release image, blocked/allowed lists,
+ * signature policies (getValidScopePolicies), then per pool registries.conf,
+ * policy.json, per-namespace policies and sigstore-registries.yaml.
  * `releaseImage` must be set when the state has none (offline manifests).
  */
 export function renderMco(state: ClusterState, hooks: MirrorRenderHooks = {}): RenderOutcome {
   const warnings: McoWarning[] = [];
-  if (!state.image) return {machineConfig: false, files: [], warnings};
+  const statuses = new Map<string, ImagePolicyStatus>();
+  const done = (o: Omit<RenderOutcome, 'imagePolicyStatus' | 'warnings'>): RenderOutcome => ({...o, warnings, imagePolicyStatus: statusWithDefaults(state, statuses)});
+  if (!state.image) return done({machineConfig: false, files: []});
   const spec = state.image.spec ?? {};
   const rs = spec.registrySources ?? {};
   try {
     const payload = payloadRepository(state.releaseImage ?? '');
     const lists = validBlockedAndAllowed(payload, spec, state.mirrorSets, warnings);
+    const sp: ScopePolicies =
+      hooks.sigstore === false
+        ? {cluster: new Map(), namespaced: new Map(), conflicts: []}
+        : validScopePolicies(state.policies, (s) => statuses.set(`${s.namespace}/${s.name}`, s));
+    warnings.push(...orderWarnings(sp));
     const files: NodeFile[] = [];
-    let registriesToml: string | undefined;
+    let registries: {toml: string; conf: RegistriesConf} | undefined;
     if (rs.insecureRegistries !== undefined || lists.registriesBlocked !== undefined || state.mirrorSets.length > 0) {
       try {
-        registriesToml = renderRegistriesConf(rs.insecureRegistries, lists.registriesBlocked, state.mirrorSets);
+        registries = editedRegistriesConf(rs.insecureRegistries, lists.registriesBlocked, state.mirrorSets);
       } catch (e) {
         wrap(MC_PREFIX + 'could not update registries config with new changes: ', e);
       }
-      files.push({path: REGISTRIES_CONF_PATH, content: registriesToml});
+      files.push({path: REGISTRIES_CONF_PATH, content: registries.toml});
     }
-    const sig = hooks.signaturePolicies?.({state, policyBlocked: lists.policyBlocked, allowed: lists.allowed, registriesToml});
-    if (lists.policyBlocked !== undefined || lists.allowed !== undefined || sig?.active) {
+    if (lists.policyBlocked !== undefined || lists.allowed !== undefined || sp.cluster.size > 0 || sp.namespaced.size > 0) {
       let policyJson: string;
       try {
         policyJson = updatePolicyJson({
@@ -238,20 +280,33 @@ export function renderMco(state: ClusterState, hooks: MirrorRenderHooks = {}): R
           policyBlocked: lists.policyBlocked,
           allowed: lists.allowed,
           payloadRepo: () => refName(payload),
-          clusterScopePolicies: sig?.clusterScopePolicies ?? new Map(),
+          clusterScopePolicies: requirementsOf(sp.cluster),
         });
       } catch (e) {
         wrap(MC_PREFIX + 'could not update policy json with new changes: ', e);
       }
+      let nsJsons: Map<string, string>;
+      try {
+        nsJsons = namespacedPolicyJsons(policyJson, lists.policyBlocked, lists.allowed, new Map([...sp.namespaced].map(([scope, byNs]) => [scope, requirementsOf(byNs)])));
+      } catch (e) {
+        wrap(MC_PREFIX + 'could not update namespace policy JSON from imagepolicy: ', e);
+      }
+      let yaml: string | undefined;
+      try {
+        yaml = sigstoreRegistriesYaml([...sp.cluster.keys(), ...sp.namespaced.keys()], registries?.conf);
+      } catch (e) {
+        wrap(MC_PREFIX, e);
+      }
       files.push({path: POLICY_JSON_PATH, content: policyJson});
-      if (sig) files.push(...sig.files(policyJson));
+      if (yaml !== undefined) files.push({path: SIGSTORE_REGISTRIES_PATH, content: yaml});
+      files.push(...namespacedPolicyFiles(nsJsons));
     }
     if (rs.containerRuntimeSearchRegistries !== undefined) {
       files.push({path: SEARCH_DROPIN_PATH, content: renderSearchDropIn(rs.containerRuntimeSearchRegistries)});
     }
-    return {machineConfig: true, files, warnings};
+    return done({machineConfig: true, files});
   } catch (e) {
-    if (e instanceof McoError) return {machineConfig: true, files: [], error: e, warnings};
+    if (e instanceof McoError) return done({machineConfig: true, files: [], error: e});
     throw e;
   }
 }
