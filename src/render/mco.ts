@@ -9,17 +9,18 @@ import {parseNamed, refName, ReferenceError, type ImageReference} from '../model
 import type {RegistriesConf} from '../model/registries-conf.js';
 import {isValidRegistriesConfScope, mirrorPattern, scopeIsNestedInsideScope, sourcePattern} from '../model/scope.js';
 import {findRegistry, loadRegistries, pullSources} from '../model/sysregistries.js';
-import type {ClusterState, ImageSpec, MirrorSet} from '../model/types.js';
+import type {ClusterState, ImageSpec, MirrorSet, PolicyObj} from '../model/types.js';
 import {goQuote, goQuoteList} from '../lib/errors.js';
 import {parse as parseToml} from 'smol-toml';
 import {editRegistriesConfig, McoError} from './edit-registries.js';
-import {updatePolicyJson} from './policy.js';
+import {ScopeValidationError, updatePolicyJson} from './policy.js';
 import {
   existingConditions,
   namespacedPolicyFiles,
   namespacedPolicyJsons,
   orderDependentScopes,
   orderedPolicies,
+  policyRequirement,
   requirementsOf,
   sigstoreRegistriesYaml,
   validScopePolicies,
@@ -229,6 +230,37 @@ function statusWithDefaults(state: ClusterState, written: Map<string, ImagePolic
   });
 }
 
+/** Several failing scopes: MCO names whichever its map iteration meets first. */
+function warnScopeOrder(e: unknown, warnings: McoWarning[]): void {
+  if (!(e instanceof ScopeValidationError) || e.failing.length < 2) return;
+  warnings.push({
+    code: 'order-dependent',
+    field: e.field,
+    message: `the scopes ${e.failing.join(', ')} all fail this check; MCO iterates a Go map and may name any of them in its error`,
+  });
+}
+
+/**
+ * Objects policyItemFromSpec refuses (or would crash on) among those MCO
+ * converts first: every ClusterImagePolicy goes before any ImagePolicy, in
+ * random order within each kind.
+ */
+function brokenPolicies(policies: PolicyObj[]): string[] {
+  const broken = (list: PolicyObj[]) =>
+    list.filter((p) => {
+      try {
+        policyRequirement(p.spec.policy);
+        return false;
+      } catch (e) {
+        if (e instanceof McoError) return true;
+        throw e;
+      }
+    });
+  const {cluster, namespaced} = orderedPolicies(policies);
+  const first = broken(cluster);
+  return (first.length > 0 ? first : broken(namespaced)).map((p) => (p.kind === 'ImagePolicy' ? `ImagePolicy ${p.namespace ?? 'default'}/${p.name}` : `ClusterImagePolicy ${p.name}`));
+}
+
 function orderWarnings(sp: ScopePolicies): McoWarning[] {
   return orderDependentScopes(sp).map((d) => ({
     code: 'order-dependent' as const,
@@ -257,10 +289,21 @@ export function renderMco(state: ClusterState, hooks: MirrorRenderHooks = {}): R
   try {
     const payload = payloadRepository(state.releaseImage ?? '');
     const lists = validBlockedAndAllowed(payload, spec, state.mirrorSets, warnings);
-    const sp: ScopePolicies =
-      hooks.sigstore === false
-        ? {cluster: new Map(), namespaced: new Map(), conflicts: []}
-        : validScopePolicies(state.policies, (s) => statuses.set(`${s.namespace}/${s.name}`, s));
+    let sp: ScopePolicies = {cluster: new Map(), namespaced: new Map(), conflicts: []};
+    if (hooks.sigstore !== false) {
+      try {
+        sp = validScopePolicies(state.policies, (s) => statuses.set(`${s.namespace}/${s.name}`, s));
+      } catch (e) {
+        const broken = brokenPolicies(state.policies);
+        if (broken.length > 1) {
+          warnings.push({
+            code: 'order-dependent',
+            message: `${broken.join(', ')} are all refused by MCO; it reports the first one it lists, in random order, so the cluster may show another object's error than this one`,
+          });
+        }
+        throw e;
+      }
+    }
     warnings.push(...orderWarnings(sp));
     const files: NodeFile[] = [];
     let registries: {toml: string; conf: RegistriesConf} | undefined;
@@ -283,12 +326,14 @@ export function renderMco(state: ClusterState, hooks: MirrorRenderHooks = {}): R
           clusterScopePolicies: requirementsOf(sp.cluster),
         });
       } catch (e) {
+        warnScopeOrder(e, warnings);
         wrap(MC_PREFIX + 'could not update policy json with new changes: ', e);
       }
       let nsJsons: Map<string, string>;
       try {
         nsJsons = namespacedPolicyJsons(policyJson, lists.policyBlocked, lists.allowed, new Map([...sp.namespaced].map(([scope, byNs]) => [scope, requirementsOf(byNs)])));
       } catch (e) {
+        warnScopeOrder(e, warnings);
         wrap(MC_PREFIX + 'could not update namespace policy JSON from imagepolicy: ', e);
       }
       let yaml: string | undefined;

@@ -68,15 +68,30 @@ export function validateImagePolicyScopes(
     ['clusterimagePolicy', [...(clusterScopes ?? [])]],
     ['imagePolicy', [...(namespaceScopes ?? [])]],
   ] as const) {
-    for (const scope of scopes) {
-      if (allow.length > 0 && !allow.some((a) => scopeIsNestedInsideScope(scope, a))) {
-        throw new McoError(`${kind} configured for the scope ${scope} is not nested inside allowedRegistries`, 'spec.registrySources.allowedRegistries', scope);
-      }
+    const notAllowed = allow.length > 0 ? scopes.filter((scope) => !allow.some((a) => scopeIsNestedInsideScope(scope, a))) : [];
+    if (notAllowed.length > 0) {
+      const scope = notAllowed[0]!;
+      throw new ScopeValidationError(`${kind} configured for the scope ${scope} is not nested inside allowedRegistries`, 'spec.registrySources.allowedRegistries', scope, notAllowed);
     }
-    for (const scope of scopes) {
-      const b = block.find((x) => scopeIsNestedInsideScope(scope, x));
-      if (b !== undefined) throw new McoError(`${kind} configured for the scope ${scope} is nested inside blockedRegistries`, 'spec.registrySources.blockedRegistries', b);
+    const blocked = scopes.filter((scope) => block.some((x) => scopeIsNestedInsideScope(scope, x)));
+    if (blocked.length > 0) {
+      const scope = blocked[0]!;
+      const b = block.find((x) => scopeIsNestedInsideScope(scope, x))!;
+      throw new ScopeValidationError(`${kind} configured for the scope ${scope} is nested inside blockedRegistries`, 'spec.registrySources.blockedRegistries', b, blocked);
     }
+  }
+}
+
+/** A policy scope outside the allowed / inside the blocked registries; `failing` lists every such scope (MCO names a random one). */
+export class ScopeValidationError extends McoError {
+  override name = 'ScopeValidationError';
+  constructor(
+    message: string,
+    field: string,
+    value: string,
+    readonly failing: string[],
+  ) {
+    super(message, field, value);
   }
 }
 

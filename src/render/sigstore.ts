@@ -546,3 +546,29 @@ export function encodeSigstoreYaml(keys: string[]): string {
   }
   return out;
 }
+
+/**
+ * For verify: are two policy files (policy.json or a CRI-O namespace policy)
+ * the same bytes up to the order of requirements under one scope, the one part
+ * of MCO's output that follows its random lister order? Both must be in MCO's
+ * own encoding; anything else differs for real.
+ */
+export function policyFilesEquivalent(a: string, b: string): boolean {
+  if (a === b) return true;
+  let pa;
+  let pb;
+  try {
+    pa = decodePolicy(a);
+    pb = decodePolicy(b);
+  } catch {
+    return false;
+  }
+  if (encodePolicy(pa) !== a || encodePolicy(pb) !== b) return false;
+  const canonical = (p: ReturnType<typeof decodePolicy>) => {
+    for (const scopes of p.transports.values()) {
+      for (const [scope, reqs] of scopes) scopes.set(scope, [...reqs].sort((x, y) => compareBytes(JSON.stringify(x), JSON.stringify(y))));
+    }
+    return encodePolicy(p);
+  };
+  return canonical(pa) === canonical(pb);
+}

@@ -1,11 +1,14 @@
 import {expect} from 'chai';
 import fc from 'fast-check';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {goMarshal, type GoJson} from '../../src/render/gojson.js';
 import {renderMco} from '../../src/render/mco.js';
 import {
   encodeSigstoreYaml,
   McoPanic,
   namespacedPolicyJsons,
+  policyFilesEquivalent,
   policyRequirement,
   validScopePolicies,
   yamlKey,
@@ -161,5 +164,39 @@ describe('sigstore: sigstore-registries.yaml encoding (ghodss/yaml, yaml.v2)', (
   it('writes keys over 128 characters in the explicit form', () => {
     const long = 'registry.example.com/' + 'a'.repeat(120);
     expect(encodeSigstoreYaml([long, 'quay.io'])).to.equal(`docker:\n  quay.io:\n    use-sigstore-attachments: true\n  ? ${long}\n  : use-sigstore-attachments: true\n`);
+  });
+});
+
+describe('sigstore: outcomes that depend on MCO\'s random order', () => {
+  it('warns when several objects are broken and MCO may report any of them', () => {
+    const broken = (name: string) => publicKeyPolicy('ClusterImagePolicy', name, ['quay.io/' + name], KEY).replace('policyType: PublicKey', 'policyType: Foo');
+    const one = renderMco(stateOf(HEADER + 'spec: {}\n' + broken('a')));
+    expect(one.error?.message).to.equal('exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio, and pki must be specified');
+    expect(one.warnings).to.deep.equal([]);
+    const two = renderMco(stateOf(HEADER + 'spec: {}\n' + broken('a') + broken('b')));
+    expect(two.warnings.map((w) => w.code)).to.deep.equal(['order-dependent']);
+    expect(two.warnings[0]!.message).to.include('ClusterImagePolicy a, ClusterImagePolicy b');
+    // A broken ImagePolicy cannot win over a broken ClusterImagePolicy: no doubt about which error shows.
+    const mixed = renderMco(stateOf(HEADER + 'spec: {}\n' + broken('a') + publicKeyPolicy('ImagePolicy', 'p', ['quay.io/p'], KEY, '', 'team-x').replace('policyType: PublicKey', 'policyType: Foo')));
+    expect(mixed.warnings).to.deep.equal([]);
+  });
+});
+
+describe('sigstore: policyFilesEquivalent (for verify)', () => {
+  const variants = (c: string, f: string) => [1, 2].map((n) => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'vectors-sigstore', c, 'expected-variants', String(n), f), 'utf8'));
+
+  it('treats the lister-order variants MCO produced as the same policy', () => {
+    const [a, b] = variants('user-cip-two-policies-same-scope-variants', 'etc/containers/policy.json');
+    expect(a).to.not.equal(b);
+    expect(policyFilesEquivalent(a!, b!)).to.equal(true);
+    const [c, d] = variants('imagepolicy-two-policies-same-namespace-same-scope-variants', 'etc/crio/policies/team-a.json');
+    expect(policyFilesEquivalent(c!, d!)).to.equal(true);
+  });
+
+  it('still reports a real difference', () => {
+    const [a] = variants('user-cip-two-policies-same-scope-variants', 'etc/containers/policy.json');
+    expect(policyFilesEquivalent(a!, a!.replace('"matchRepoDigestOrExact"', '"matchRepository"'))).to.equal(false);
+    expect(policyFilesEquivalent(a!, a! + '\n')).to.equal(false);
+    expect(policyFilesEquivalent(a!, TEMPLATE_POLICY_JSON)).to.equal(false);
   });
 });
