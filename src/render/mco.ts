@@ -9,7 +9,7 @@ import {parseNamed, refName, ReferenceError, type ImageReference} from '../model
 import type {RegistriesConf} from '../model/registries-conf.js';
 import {isValidRegistriesConfScope, mirrorPattern, scopeIsNestedInsideScope, sourcePattern} from '../model/scope.js';
 import {findRegistry, loadRegistries, pullSources} from '../model/sysregistries.js';
-import type {ClusterState, ImageSpec, MirrorSet, PolicyObj} from '../model/types.js';
+import type {ClusterState, ImageSpec, MirrorSet, PolicyObj, RegistrySources} from '../model/types.js';
 import {goQuote, goQuoteList} from '../lib/errors.js';
 import {parse as parseToml} from 'smol-toml';
 import {editRegistriesConfig, McoError} from './edit-registries.js';
@@ -48,7 +48,7 @@ export interface McoWarning {
    * order-dependent: not an MCO log line; the cluster's bytes may differ from
    * ours between syncs because MCO lists objects in random order.
    */
-  code?: 'payload-blocked-dropped' | 'order-dependent';
+  code?: 'payload-blocked-dropped' | 'order-dependent' | 'hint';
 }
 
 export interface MirrorRenderHooks {
@@ -230,6 +230,22 @@ function statusWithDefaults(state: ClusterState, written: Map<string, ImagePolic
   });
 }
 
+/**
+ * The allowed list MCO checks policy scopes against can be one the user never
+ * wrote: blocking the payload's registry (with a payload mirror) makes it
+ * [payload repository]. Point the error at blockedRegistries and say why.
+ */
+function implicitAllowed(e: unknown, rs: RegistrySources, allowed: string[] | undefined, payloadRepo: string, warnings: McoWarning[]): unknown {
+  if (!(e instanceof ScopeValidationError) || rs.allowedRegistries !== undefined || e.field !== 'spec.registrySources.allowedRegistries') return e;
+  warnings.push({
+    code: 'hint',
+    field: 'spec.registrySources.blockedRegistries',
+    message: `allowedRegistries is not set, but because blockedRegistries covers the release payload (which has a mirror), MCO checks signature policy scopes against the implicit allowed list ${goQuoteList(allowed ?? [])}; the scopes ${e.failing.join(', ')} are outside it`,
+  });
+  const blocker = (rs.blockedRegistries ?? []).find((b) => scopeIsNestedInsideScope(payloadRepo, b));
+  return new McoError(e.message, 'spec.registrySources.blockedRegistries', blocker, e.source);
+}
+
 /** Several failing scopes: MCO names whichever its map iteration meets first. */
 function warnScopeOrder(e: unknown, warnings: McoWarning[]): void {
   if (!(e instanceof ScopeValidationError) || e.failing.length < 2) return;
@@ -327,14 +343,14 @@ export function renderMco(state: ClusterState, hooks: MirrorRenderHooks = {}): R
         });
       } catch (e) {
         warnScopeOrder(e, warnings);
-        wrap(MC_PREFIX + 'could not update policy json with new changes: ', e);
+        wrap(MC_PREFIX + 'could not update policy json with new changes: ', implicitAllowed(e, rs, lists.allowed, refName(payload), warnings));
       }
       let nsJsons: Map<string, string>;
       try {
         nsJsons = namespacedPolicyJsons(policyJson, lists.policyBlocked, lists.allowed, new Map([...sp.namespaced].map(([scope, byNs]) => [scope, requirementsOf(byNs)])));
       } catch (e) {
         warnScopeOrder(e, warnings);
-        wrap(MC_PREFIX + 'could not update namespace policy JSON from imagepolicy: ', e);
+        wrap(MC_PREFIX + 'could not update namespace policy JSON from imagepolicy: ', implicitAllowed(e, rs, lists.allowed, refName(payload), warnings));
       }
       let yaml: string | undefined;
       try {

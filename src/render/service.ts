@@ -64,6 +64,16 @@ export function renderService(loaded: LoadResult, opts: RenderOptions): RenderRe
   const state = prepareState(loaded, opts);
   for (const w of configurationWarnings(state)) opts.warn(w);
   const view = renderNodeView(state, opts.hooks);
+  for (const w of view.outcome.warnings) {
+    if (w.code === 'order-dependent') opts.warn({code: 'mco-order-dependent', field: w.field, message: w.message});
+    else if (w.code === 'hint') opts.warn({code: 'mco-hint', field: w.field, message: w.message});
+    else opts.warn({code: 'mco-dropped', field: w.field, message: `MCO drops part of this input and only logs it: ${w.message}. The payload repository needs a digest mirror (IDMS/ICSP) outside every blocked scope before its registry can be blocked.`});
+  }
+  for (const st of view.outcome.imagePolicyStatus) {
+    for (const c of st.conditions) {
+      if (c.reason === 'ConflictScopes') opts.warn({code: 'imagepolicy-conflict', field: `ImagePolicy/${st.namespace}/${st.name} spec.scopes`, message: `ImagePolicy ${st.namespace}/${st.name} ${c.message} (MCO sets status Pending=False)`});
+    }
+  }
   if (view.outcome.error instanceof McoPanic) {
     const e = view.outcome.error;
     throw new ValidationError([
@@ -82,15 +92,6 @@ export function renderService(loaded: LoadResult, opts: RenderOptions): RenderRe
     ]);
   }
   if (view.problems.length > 0) throw new ValidationError(view.problems);
-  for (const w of view.outcome.warnings) {
-    if (w.code === 'order-dependent') opts.warn({code: 'mco-order-dependent', field: w.field, message: w.message});
-    else opts.warn({code: 'mco-dropped', field: w.field, message: `MCO drops part of this input and only logs it: ${w.message}. The payload repository needs a digest mirror (IDMS/ICSP) outside every blocked scope before its registry can be blocked.`});
-  }
-  for (const st of view.outcome.imagePolicyStatus) {
-    for (const c of st.conditions) {
-      if (c.reason === 'ConflictScopes') opts.warn({code: 'imagepolicy-conflict', field: `ImagePolicy/${st.namespace}/${st.name} spec.scopes`, message: `ImagePolicy ${st.namespace}/${st.name} ${c.message} (MCO sets status Pending=False)`});
-    }
-  }
   if (!state.image) opts.warn({code: 'no-image-config', message: 'no Image "cluster" object in the input: MCO creates no MachineConfig and nodes keep the base template'});
   let pools = builtInPools(state);
   if (opts.pools && opts.pools.length > 0) {
