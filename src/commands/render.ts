@@ -10,6 +10,8 @@ export default class Render extends BaseCommand {
   static override summary = 'Render the node files MCO would write for the current (or -f) configuration.';
   static override description = `Renders /etc/containers/registries.conf, policy.json, the search-registries drop-in and the
 certs.d CA files exactly as the Machine Config Operator would write them, without touching the cluster.
+ClusterImagePolicy and ImagePolicy objects add sigstoreSigned requirements to policy.json,
+/etc/containers/registries.d/sigstore-registries.yaml and one /etc/crio/policies/<namespace>.json per namespace.
 Input that the API server or MCO would refuse is an error (exit 2) naming the field and value.`;
 
   static override examples = [
@@ -17,6 +19,7 @@ Input that the API server or MCO would refuse is an error (exit 2) naming the fi
     {description: 'Write a node /etc tree usable by skopeo and podman', command: '<%= config.bin %> render -f examples/blocklist.yaml --out /tmp/node'},
     {description: 'The generated MachineConfig for the worker pool', command: '<%= config.bin %> render -f examples/mirrors.yaml --format machineconfig --pool worker'},
     {description: 'Machine-readable result', command: '<%= config.bin %> render -f examples/search.yaml --json'},
+    {description: 'What the default `openshift` ClusterImagePolicy (4.21+) writes to nodes', command: '<%= config.bin %> render -f examples/signature-policy-default.yaml'},
   ];
 
   static override flags = {

@@ -22,6 +22,32 @@ const mirrorRule = (withPolicy: boolean): Schema => ({
   fields: withPolicy ? {source: str, mirrors: strList, mirrorSourcePolicy: str} : {source: str, mirrors: strList},
 });
 
+/** ClusterImagePolicy / ImagePolicy spec (openshift/api config/v1 types_image_policy.go); []byte fields are base64 strings. */
+const signaturePolicySpec: Schema = {
+  fields: {
+    scopes: strList,
+    policy: {
+      fields: {
+        rootOfTrust: {
+          fields: {
+            policyType: str,
+            publicKey: {fields: {keyData: str, rekorKeyData: str}},
+            fulcioCAWithRekor: {fields: {fulcioCAData: str, rekorKeyData: str, fulcioSubject: {fields: {oidcIssuer: str, signedEmail: str}}}},
+            pki: {fields: {caRootsData: str, caIntermediatesData: str, pkiCertificateSubject: {fields: {email: str, hostname: str}}}},
+          },
+        },
+        signedIdentity: {
+          fields: {
+            matchPolicy: str,
+            exactRepository: {fields: {repository: str}},
+            remapIdentity: {fields: {prefix: str, signedPrefix: str}},
+          },
+        },
+      },
+    },
+  },
+};
+
 /** Field schemas of the objects the tool reads (openshift/api). */
 const schemas: Record<string, Schema> = {
   Image: objectTop({
@@ -38,6 +64,8 @@ const schemas: Record<string, Schema> = {
   ImageDigestMirrorSet: objectTop({fields: {imageDigestMirrors: {list: mirrorRule(true)}}}),
   ImageTagMirrorSet: objectTop({fields: {imageTagMirrors: {list: mirrorRule(true)}}}),
   ImageContentSourcePolicy: objectTop({fields: {repositoryDigestMirrors: {list: mirrorRule(false)}}}),
+  ClusterImagePolicy: objectTop(signaturePolicySpec),
+  ImagePolicy: objectTop(signaturePolicySpec),
   ConfigMap: {fields: {apiVersion: str, kind: str, metadata: 'any', data: 'stringMap', binaryData: 'any', immutable: 'bool'}},
 };
 
@@ -366,6 +394,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
           namespace: typeof namespace === 'string' ? namespace : undefined,
           generation: typeof generation === 'number' ? generation : undefined,
           spec: (get(body, 'spec') ?? {}) as Record<string, unknown>,
+          status: (get(body, 'status') ?? undefined) as Record<string, unknown> | undefined,
           source,
         });
         return;

@@ -9,7 +9,7 @@ import {validateState} from '../model/validate.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
 import type {ClusterState} from '../model/types.js';
 import {machineConfig, machineConfigYaml, managedKey} from './machineconfig.js';
-import type {MirrorRenderHooks} from './mco.js';
+import {McoPanic, type MirrorRenderHooks} from './mco.js';
 import {renderNodeView} from './node-view.js';
 
 /** Used when the input has no ClusterVersion: the public release repository, pinned by digest as clusters do. */
@@ -65,6 +65,27 @@ export function renderService(loaded: LoadResult, opts: RenderOptions): RenderRe
   const state = prepareState(loaded, opts);
   for (const w of configurationWarnings(state)) opts.warn(w);
   const view = renderNodeView(state, opts.hooks);
+  for (const w of view.outcome.warnings) {
+    if (w.code === 'order-dependent') opts.warn({code: 'mco-order-dependent', field: w.field, message: w.message});
+    else if (w.code === 'hint') opts.warn({code: 'mco-hint', field: w.field, message: w.message});
+    else opts.warn({code: 'mco-dropped', field: w.field, message: `MCO drops part of this input and only logs it: ${w.message}. The payload repository needs a digest mirror (IDMS/ICSP) outside every blocked scope before its registry can be blocked.`});
+  }
+  for (const st of view.outcome.imagePolicyStatus) {
+    for (const c of st.conditions) {
+      if (c.reason === 'ConflictScopes') opts.warn({code: 'imagepolicy-conflict', field: `ImagePolicy/${st.namespace}/${st.name} spec.scopes`, message: `ImagePolicy ${st.namespace}/${st.name} ${c.message} (MCO sets status Pending=False)`});
+    }
+  }
+  if (view.outcome.error instanceof McoPanic) {
+    const e = view.outcome.error;
+    throw new ValidationError([
+      {
+        field: e.field ?? 'spec.policy',
+        source: e.source,
+        message: `MCO's machine-config-controller would crash (${e.message}) and crash-loop while this object exists: ${e.detail}; the API server normally refuses such an object`,
+        mco: `panic: ${e.message}`,
+      },
+    ]);
+  }
   if (view.outcome.error) {
     const e = view.outcome.error;
     throw new ValidationError(
@@ -72,9 +93,6 @@ export function renderService(loaded: LoadResult, opts: RenderOptions): RenderRe
     );
   }
   if (view.problems.length > 0) throw new ValidationError(view.problems);
-  for (const w of view.outcome.warnings) {
-    opts.warn({code: 'mco-dropped', field: w.field, message: `MCO drops part of this input and only logs it: ${w.message}. The payload repository needs a digest mirror (IDMS/ICSP) outside every blocked scope before its registry can be blocked.`});
-  }
   if (!state.image) opts.warn({code: 'no-image-config', message: 'no Image "cluster" object in the input: MCO creates no MachineConfig and nodes keep the base template'});
   let pools = builtInPools(state);
   if (opts.pools && opts.pools.length > 0) {
