@@ -11,6 +11,7 @@ import type {ClusterState} from '../model/types.js';
 import {machineConfig, machineConfigYaml, managedKey} from './machineconfig.js';
 import {McoPanic, type MirrorRenderHooks} from './mco.js';
 import {renderNodeView} from './node-view.js';
+import {POLICY_JSON_PATH} from './templates.js';
 
 /** Used when the input has no ClusterVersion: the public release repository, pinned by digest as clusters do. */
 export const ASSUMED_RELEASE_IMAGE = `${DEFAULT_RELEASE_REPO}@sha256:${'0'.repeat(64)}`;
@@ -86,11 +87,26 @@ export function renderService(loaded: LoadResult, opts: RenderOptions): RenderRe
       },
     ]);
   }
+  const rs = state.image?.spec.registrySources;
   if (view.outcome.error) {
     const e = view.outcome.error;
+    let why = '';
+    if (e.message.includes('only one of AllowedRegistries or BlockedRegistries') && rs?.allowedRegistries === undefined) {
+      // FINDINGS 1.2: each blocked scope covering the mirrored payload adds the payload repository to MCO's allowed list again.
+      why = '. You set no allowedRegistries: MCO adds the release payload repository to its allowed list once for every blocked scope that covers it, so keep exactly one blocked scope covering the payload';
+    }
     throw new ValidationError(
-      pinpoint([{field: e.field ?? 'spec', value: e.value, source: e.source ?? state.image?.source, message: `MCO refuses the whole sync and nodes keep their current files: ${e.message}`, mco: e.message}], loaded.texts),
+      pinpoint([{field: e.field ?? 'spec', value: e.value, source: e.source ?? state.image?.source, message: `MCO refuses the whole sync and nodes keep their current files: ${e.message}${why}`, mco: e.message}], loaded.texts),
     );
+  }
+  const policy = view.outcome.files.find((f) => f.path === POLICY_JSON_PATH);
+  if (policy && !(rs?.allowedRegistries?.length) && /^\{\n {2}"default": \[\n {4}\{\n {6}"type": "reject"/.test(policy.content)) {
+    // FINDINGS 1.1: blocking exactly the payload repository (with a digest mirror) turns policy.json into an allowlist.
+    opts.warn({
+      code: 'implicit-allowlist',
+      field: 'spec.registrySources.blockedRegistries',
+      message: 'policy.json becomes an allowlist (default reject) although no allowedRegistries are set: MCO does this when the only blocked scope is exactly the release payload repository. Every other image will be rejected; block a broader scope (e.g. the registry) or add another blocked entry',
+    });
   }
   if (view.problems.length > 0) throw new ValidationError(view.problems);
   if (!state.image) opts.warn({code: 'no-image-config', message: 'no Image "cluster" object in the input: MCO creates no MachineConfig and nodes keep the base template'});
