@@ -2,6 +2,8 @@
  * The Kubernetes API, loaded lazily: importing @kubernetes/client-node costs
  * ~0.5 s, so only commands that talk to a cluster pay for it, inside run().
  */
+import {existsSync} from 'node:fs';
+import {delimiter} from 'node:path';
 import {ClusterError} from '../lib/errors.js';
 
 export interface KubeOptions {
@@ -29,6 +31,7 @@ export async function connect(opts: KubeOptions): Promise<Kube> {
   const config = new mod.KubeConfig();
   try {
     if (opts.kubeconfig) config.loadFromFile(opts.kubeconfig);
+    else if (process.env.KUBECONFIG) mergeKubeconfigs(mod, config, process.env.KUBECONFIG.split(delimiter).filter(Boolean));
     else config.loadFromDefault();
   } catch (e) {
     throw new ClusterError(`cannot load kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message}`);
@@ -41,6 +44,33 @@ export async function connect(opts: KubeOptions): Promise<Kube> {
   if (!cluster) throw new ClusterError('no current cluster in the kubeconfig: use --kubeconfig/--context, log in with `oc login`, or pass -f to work on manifests');
   const ctx = config.getContextObject(config.getCurrentContext());
   return {mod, config, server: cluster.server, user: ctx?.user ?? config.getCurrentUser()?.name ?? 'unknown'};
+}
+
+/**
+ * The KUBECONFIG list merged as kubectl merges it (client-go loading rules):
+ * missing files are skipped, the first file that defines a cluster, user or
+ * context wins, and the first non-empty current-context wins. (client-node's
+ * loadFromDefault lets later files override current-context and throws on
+ * duplicate names.)
+ */
+function mergeKubeconfigs(mod: ClientModule, into: InstanceType<ClientModule['KubeConfig']>, files: string[]): void {
+  const clusters = new Map<string, ReturnType<typeof into.getClusters>[number]>();
+  const users = new Map<string, ReturnType<typeof into.getUsers>[number]>();
+  const contexts = new Map<string, ReturnType<typeof into.getContexts>[number]>();
+  let current = '';
+  let loaded = 0;
+  for (const f of files) {
+    if (!existsSync(f)) continue;
+    const kc = new mod.KubeConfig();
+    kc.loadFromFile(f);
+    loaded++;
+    for (const c of kc.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const u of kc.getUsers()) if (!users.has(u.name)) users.set(u.name, u);
+    for (const c of kc.getContexts()) if (!contexts.has(c.name)) contexts.set(c.name, c);
+    if (!current && kc.getCurrentContext()) current = kc.getCurrentContext();
+  }
+  if (loaded === 0) throw new Error(`none of the KUBECONFIG files exist (${files.join(delimiter)})`);
+  into.loadFromOptions({clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext: current});
 }
 
 /** HTTP status of a client error, if it has one. */

@@ -4,6 +4,8 @@
  * concurrent writer makes the API server answer 409 Conflict; the caller then
  * re-reads and re-plans the same intent.
  */
+import {UserError} from '../lib/errors.js';
+import {ExitCode} from '../lib/exit-codes.js';
 import {clusterError, statusOf, type Kube} from './kube.js';
 import type {ObjectChange} from '../model/plan.js';
 
@@ -75,10 +77,25 @@ export async function applyLive(kube: Kube, changes: ObjectChange[]): Promise<Ap
       const code = statusOf(e);
       if (code === 409) throw new WriteConflict(`${describe(ch, r)}: 409 Conflict`);
       if (code === 404 && ch.action !== 'create') throw new WriteConflict(`${describe(ch, r)}: deleted meanwhile`);
+      if (code === 422 || code === 400) {
+        const done = applied.length > 0 ? ` (already written: ${applied.map((a) => `${a.kind}/${a.name}`).join(', ')})` : '; nothing was changed';
+        throw new UserError(`${describe(ch, r)}: the API server rejected the object: ${apiMessage(e)}${done}`, ExitCode.usage);
+      }
       throw clusterError(kube, describe(ch, r), e);
     }
     const rv = (res as {metadata?: {resourceVersion?: string}} | undefined)?.metadata?.resourceVersion;
     applied.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, action: ch.action, resourceVersion: rv});
   }
   return applied;
+}
+
+function apiMessage(e: unknown): string {
+  const body = (e as {body?: unknown}).body;
+  try {
+    const o = (typeof body === 'string' ? JSON.parse(body) : body) as {message?: string};
+    if (o?.message) return o.message;
+  } catch {
+    // not JSON
+  }
+  return (e as Error).message ?? String(e);
 }

@@ -284,6 +284,8 @@ export class FakeApiServer {
   private server?: Server;
   private tokens?: Record<string, string>;
   url = '';
+  /** Called for every API request before faults and handling (e.g. to change the store between a read and a write). */
+  onRequest?: (rec: RequestRecord) => void | Promise<void>;
 
   constructor(opts: FakeApiServerOptions = {}) {
     this.resources = [...(opts.resources ?? DEFAULT_RESOURCES)];
@@ -546,6 +548,8 @@ export class FakeApiServer {
       rec.user = this.tokens[token];
       if (!rec.user) return this.fail(res, rec, 401, 'Unauthorized');
     }
+
+    if (this.onRequest) await this.onRequest(rec);
 
     // Faults.
     for (const f of this.faults) {
