@@ -10,7 +10,10 @@ import {Plugin} from '@oclif/core';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const plugin = new Plugin({root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, isRoot: true});
 await plugin.load();
-const text = JSON.stringify(plugin.manifest, null, 2) + '\n';
+// Commands load concurrently, so their order in plugin.manifest varies between runs: sort them.
+const m = plugin.manifest;
+const manifest = {...m, commands: Object.fromEntries(Object.keys(m.commands).sort().map((k) => [k, m.commands[k]]))};
+const text = JSON.stringify(manifest, null, 2) + '\n';
 const file = join(root, 'oclif.manifest.json');
 if (process.argv.includes('--check')) {
   let current = '';
