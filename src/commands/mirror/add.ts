@@ -19,7 +19,7 @@ without tag or digest. --kind icsp creates the deprecated ImageContentSourcePoli
   };
 
   static override examples = [
-    {description: 'Mirror the release payload (preview only)', command: '<%= config.bin %> mirror add quay.io/openshift-release-dev/ocp-release mirror.example.com:5000/ocp/release -f examples/mirrors.yaml --dry-run'},
+    {description: 'A second mirror for the release payload (preview only)', command: '<%= config.bin %> mirror add quay.io/openshift-release-dev/ocp-release mirror2.example.com:5000/ocp/release -f examples/mirrors.yaml --dry-run'},
     {description: 'Two mirrors, never fall back to the source, applied to the cluster', command: '<%= config.bin %> mirror add registry.redhat.io/ubi9 mirror-a.example.com/ubi9 mirror-b.example.com/ubi9 --never-contact-source --yes'},
     {description: 'Tag mirrors (ImageTagMirrorSet) in a named object', command: '<%= config.bin %> mirror add docker.io/library mirror.example.com/dockerhub --kind itms --name dockerhub -f manifests/ --yes'},
   ];

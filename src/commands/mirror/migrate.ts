@@ -15,7 +15,7 @@ other documents of the file are kept); otherwise the IDMS objects are created on
 deleted only with --delete-icsp.`;
 
   static override examples = [
-    {description: 'Preview the conversion and the proof for a GitOps directory', command: '<%= config.bin %> mirror migrate -f manifests/ --dry-run'},
+    {description: 'Preview the conversion and the proof for a manifest', command: '<%= config.bin %> mirror migrate -f examples/payload-blocking.yaml --dry-run'},
     {description: 'Rewrite the manifests in place', command: '<%= config.bin %> mirror migrate -f manifests/ --yes'},
     {description: 'Write IDMS files for the cluster\'s ICSPs to a directory', command: '<%= config.bin %> mirror migrate --out ./idms --yes'},
     {description: 'Migrate the cluster and delete the ICSPs', command: '<%= config.bin %> mirror migrate --delete-icsp --yes'},

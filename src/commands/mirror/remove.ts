@@ -17,7 +17,7 @@ Removing a mirror drains each node (MCO only skips the drain for added digest-on
   };
 
   static override examples = [
-    {description: 'Drop one mirror (preview only)', command: '<%= config.bin %> mirror remove registry.redhat.io/ubi9 mirror-b.example.com/ubi9 -f examples/mirrors.yaml --dry-run'},
+    {description: 'Drop one mirror (preview only)', command: '<%= config.bin %> mirror remove registry.example.com/apps mirror.example.com:5000/apps -f examples/mirrors.yaml --dry-run'},
     {description: 'Stop mirroring a source in every object, on the cluster', command: '<%= config.bin %> mirror remove docker.io/library --yes'},
   ];
 
