@@ -127,7 +127,8 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
         ? {action: 'delete', kind: 'ImageContentSourcePolicy', name: x.icsp.name, before: x.icsp}
         : {action: 'create', kind: 'ImageDigestMirrorSet', name: x.idms.name, after: x.idms, replaces: {kind: 'ImageContentSourcePolicy', name: x.icsp.name}},
     );
-    const edits = editManifests(texts, placed);
+    const {keepFormatting} = await import('./edit-files.js');
+    const edits = editManifests(texts, placed, keepFormatting);
     await confirm(opts, io, edits.map((e) => e.file).join(', '));
     return {...base, target: 'in-place', written: await writeFilesAtomic(edits), icspDeleted: p.migration.pairs.map((x) => x.icsp.name)};
   }
