@@ -84,7 +84,7 @@ describe('plan: editing the Image config', () => {
   it('blocking exactly the payload repository warns that policy.json turns default-reject', () => {
     const p = plan(cluster({}, [PAYLOAD_IDMS]), editorFor(list('blocked', 'add', 'quay.io/openshift-release-dev/ocp-release')));
     expect(p.errors).to.deep.equal([]);
-    expect(p.warnings.map((w) => w.code)).to.include('blocked-payload-default-reject');
+    expect(p.warnings.map((w) => w.code)).to.include('implicit-allowlist');
   });
 
   it('allowed and blocked both set is refused (API server rule)', () => {
