@@ -10,7 +10,9 @@ import {Plugin} from '@oclif/core';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const plugin = new Plugin({root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, isRoot: true});
 await plugin.load();
-const text = JSON.stringify(plugin.manifest, null, 2) + '\n';
+// Commands load concurrently, so their order varies from run to run: sort them for a stable file.
+const manifest = {...plugin.manifest, commands: Object.fromEntries(Object.entries(plugin.manifest.commands).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))};
+const text = JSON.stringify(manifest, null, 2) + '\n';
 const file = join(root, 'oclif.manifest.json');
 if (process.argv.includes('--check')) {
   let current = '';
