@@ -163,10 +163,15 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
   const payloadRepo = payloadRepoOf(releaseImage);
 
   if (changes.length > 0) {
-    // Everything the API server would refuse about the objects we write.
-    const touched = new Set(changes.map((c) => c.kind));
-    errors.push(...after.problems.filter((p) => [...touched].some((k) => (p.source ?? '').includes(`/${k.toLowerCase()}/`))));
-    errors.push(...validateState(afterState).filter((p) => !validateState(beforeState).some((q) => formatProblem(q) === formatProblem(p)) || touched.has('Image')));
+    // Everything the API server would refuse about the objects we write is an error; problems that
+    // were already there in objects this edit does not touch are reported, not blocking.
+    const touched = changes.map((c) => `/${c.kind.toLowerCase()}/${c.name}`);
+    const isTouched = (p: Problem) => touched.some((t) => (p.source ?? '').includes(t));
+    const before = new Set([...stateOf(current, label).problems, ...validateState(beforeState)].map((p) => formatProblem(p)));
+    for (const p of [...after.problems, ...validateState(afterState)]) {
+      if (isTouched(p) || !before.has(formatProblem(p))) errors.push(p);
+      else warnings.push({code: 'existing-invalid', field: p.field, message: `already in the cluster and left as it is: ${formatProblem(p)}`});
+    }
   }
 
   const viewBefore = renderNodeView(beforeState);
@@ -174,7 +179,9 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
   if (changes.length > 0) {
     if (viewAfter.outcome.error) {
       const e = viewAfter.outcome.error;
-      errors.push({field: e.field ?? 'spec', value: e.value, message: `MCO would refuse the whole sync and nodes would keep their current files: ${e.message}`, mco: e.message});
+      if (viewBefore.outcome.error?.message === e.message) {
+        warnings.push({code: 'mco-refuses', field: e.field, message: `MCO already refuses the whole sync (nodes keep old files) and still will after this edit: ${e.message}`});
+      } else errors.push({field: e.field ?? 'spec', value: e.value, message: `MCO would refuse the whole sync and nodes would keep their current files: ${e.message}`, mco: e.message});
     }
     errors.push(...viewAfter.problems);
     const isDrop = (w: {code?: string}) => w.code === undefined || w.code === 'payload-blocked-dropped';
