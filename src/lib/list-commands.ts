@@ -83,7 +83,7 @@ function examples(noun: Noun, op: ListOp | 'list'): Array<{description: string; 
   ];
   if (noun === 'search' && op === 'add') list.push({description: 'Put a registry first in the search order', command: `${bin} registry.example.com --position 1 -f ${file} --dry-run`});
   if (noun === 'import' && op === 'add') list.push({description: 'Allow importing from a registry without TLS verification', command: `${bin} registry.lab.example.com:5000 --insecure -f ${file} --dry-run`});
-  if (op !== 'set') list.push({description: 'Apply to the cluster and wait for the pools to roll out', command: `${bin} ${s[0]} --yes --wait --timeout 45m`});
+  if (op !== 'set' && noun !== 'import') list.push({description: 'Apply to the cluster and wait for the pools to roll out', command: `${bin} ${s[0]} --yes --wait --timeout 45m`});
   return list;
 }
 
