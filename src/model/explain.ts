@@ -142,10 +142,15 @@ function skipReason(reg: LoadedRegistry, pfm: PullFromMirror, digested: boolean)
   return undefined;
 }
 
-function explainCandidate(cfg: NodeConfig, ref: ImageReference): CandidateExplain {
+function explainCandidate(cfg: NodeConfig, ref: ImageReference, notes: string[]): CandidateExplain {
   const name = refName(ref);
   const digested = ref.digest !== undefined;
   const reg = findRegistry(cfg.registries, name) as (LoadedRegistry & {file: string}) | undefined;
+  if (reg && !reg.matchPrefix.startsWith('*.') && name.startsWith(reg.matchPrefix + ':')) {
+    notes.push(
+      `registries.conf entry ${JSON.stringify(reg.matchPrefix)} applies to ${ref.domain} only through a containers/image quirk (refMatchingPrefix accepts ":" after a prefix); policy.json does not cover ${ref.domain} with scope ${JSON.stringify(reg.matchPrefix)}.`,
+    );
+  }
   const endpoints: EndpointExplain[] = [];
   const endpoint = (role: 'mirror' | 'source', location: string, insecure: boolean, pfm: PullFromMirror | undefined, reason: string | undefined): EndpointExplain => {
     const physical = reg ? rewriteReference(reg, location, ref) : ref;
@@ -273,7 +278,7 @@ export function explainImage(files: NodeFileIn[], input: string, opts: ExplainOp
     }
     return r;
   });
-  const candidates = refs.map((r) => explainCandidate(cfg, r));
+  const candidates = refs.map((r) => explainCandidate(cfg, r, notes));
   const internal = opts.internalRegistry ?? DEFAULT_INTERNAL_REGISTRY;
   // Image stream imports never use the node's search list: a short name means docker.io.
   const first = shortName ? parseNormalizedNamed(text) : refs[0]!;
