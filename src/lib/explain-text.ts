@@ -28,7 +28,8 @@ function candidateLines(c: CandidateExplain, p: Painter): string[] {
   c.endpoints.forEach((e, i) => out.push('    ' + endpointLine(e, i + 1, p)));
   if (c.policy) {
     const reqs = c.policy.requirements.map((r) => r.type).join(', ');
-    out.push(`  policy.json: ${c.policy.section} -> ${reqs}: ${c.policy.verdict} (judged on ${c.reference}, not on the mirror)`);
+    const viaMirror = c.pullFrom !== undefined && c.pullFrom !== c.reference;
+    out.push(`  policy.json: ${c.policy.section} -> ${reqs}: ${c.policy.verdict}${viaMirror ? ` (judged on ${c.reference}, not on the mirror)` : ''}`);
   } else out.push(`  policy.json: ${c.policyError}`);
   const word = c.outcome === 'pull' ? p.ok('pull') : c.outcome === 'signature-required' ? p.warn('signature required') : p.err(c.outcome);
   out.push(`  result: ${word}: ${c.summary}`);

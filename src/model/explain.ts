@@ -153,7 +153,15 @@ function explainCandidate(cfg: NodeConfig, ref: ImageReference, notes: string[])
   }
   const endpoints: EndpointExplain[] = [];
   const endpoint = (role: 'mirror' | 'source', location: string, insecure: boolean, pfm: PullFromMirror | undefined, reason: string | undefined): EndpointExplain => {
-    const physical = reg ? rewriteReference(reg, location, ref) : ref;
+    let physical: ImageReference;
+    try {
+      physical = reg ? rewriteReference(reg, location, ref) : ref;
+    } catch (e) {
+      const why = `rewriting reference for endpoint ${JSON.stringify(location)}: ${(e as Error).message}`;
+      // PullSourcesFromReference rewrites only the endpoints it uses; one that fails fails every pull of this name.
+      if (reason === undefined) throw new ExplainError(`containers/image fails every pull of ${refString(ref)}: ${why}`);
+      return {role, location, reference: '', ...(pfm !== undefined ? {pullFromMirror: pfm} : {}), tried: false, skipReason: `${reason} (${why})`, blocked: false, insecure, tls: tlsPlan(cfg, '', insecure)};
+    }
     const owner = findRegistry(cfg.registries, refName(physical));
     const blocked = owner?.blocked ?? false;
     return {
