@@ -29,8 +29,8 @@ export const REQUIRED: Record<string, string> = {
 };
 
 /** Commands that are missing, as the apt-get line that installs them; undefined when all are there. */
-export function missingTools(): string | undefined {
-  const missing = Object.keys(REQUIRED).filter((c) => spawnSync('sh', ['-c', `command -v ${c}`], {stdio: 'ignore'}).status !== 0);
+export function missingTools(path = process.env.PATH ?? ''): string | undefined {
+  const missing = Object.keys(REQUIRED).filter((c) => spawnSync('/bin/sh', ['-c', `command -v ${c}`], {stdio: 'ignore', env: {PATH: path}}).status !== 0);
   if (missing.length === 0) return undefined;
   const pkgs = [...new Set(missing.map((c) => REQUIRED[c]!))].sort();
   return `missing ${missing.join(', ')}: run  apt-get update && apt-get install -y ${pkgs.join(' ')}`;
