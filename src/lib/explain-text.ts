@@ -40,7 +40,16 @@ function candidateLines(c: CandidateExplain, p: Painter): string[] {
   return out;
 }
 
+/** Digests shortened for reading, as the lab's logs do; --json keeps them whole. */
+function short(s: string): string {
+  return s.replace(/(sha256:[0-9a-f]{12})[0-9a-f]{52}/g, '$1…');
+}
+
 export function explainText(r: ExplainResult, p: Painter): string[] {
+  return explainLines(r, p).map(short);
+}
+
+function explainLines(r: ExplainResult, p: Painter): string[] {
   const out: string[] = [];
   if (r.shortName) {
     const s = r.shortName;
@@ -49,6 +58,8 @@ export function explainText(r: ExplainResult, p: Painter): string[] {
     else out.push(`  unqualified-search-registries from ${s.searchOrigin}: ${s.searchRegistries.join(', ')}`);
     out.push(`  candidates, tried in order until one pulls: ${s.candidates.join(', ')}`);
     if (s.error) out.push(`  ${p.err('podman without a TTY fails')}: ${s.error}`);
+    else if (s.firstPullable) out.push(`  first candidate that is neither blocked nor rejected: ${s.firstPullable} (later ones are tried if it lacks the image)`);
+    else out.push(`  ${p.err('no candidate can be pulled')}: each is blocked or rejected by policy.json`);
     out.push('');
   }
   r.candidates.forEach((c, i) => {

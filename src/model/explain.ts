@@ -96,6 +96,11 @@ export interface ShortNameExplain {
   candidates: string[];
   /** Without a TTY podman refuses (enforcing with more than one candidate). */
   error?: string;
+  /**
+   * The first candidate that is neither blocked nor rejected by policy.json: podman goes
+   * on to the next candidate after any failure (blocked, rejected, not found, unreachable).
+   */
+  firstPullable?: string;
 }
 
 export interface ExplainResult {
@@ -287,6 +292,10 @@ export function explainImage(files: NodeFileIn[], input: string, opts: ExplainOp
     return r;
   });
   const candidates = refs.map((r) => explainCandidate(cfg, r, notes));
+  if (shortName) {
+    const ok = candidates.find((c) => c.outcome === 'pull' || c.outcome === 'signature-required');
+    if (ok) shortName.firstPullable = ok.reference;
+  }
   const internal = opts.internalRegistry ?? DEFAULT_INTERNAL_REGISTRY;
   // Image stream imports never use the node's search list: a short name means docker.io.
   const first = shortName ? parseNormalizedNamed(text) : refs[0]!;

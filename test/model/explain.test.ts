@@ -176,6 +176,14 @@ describe('model/explain', () => {
     expect(r.shortName!.candidates).to.deep.equal(['registry.access.redhat.com/busybox:latest', 'docker.io/library/busybox:latest']);
   });
 
+  it('short-name-first-pullable-skips-blocked-and-rejected-candidates', () => {
+    const policy = '{"default":[{"type":"insecureAcceptAnything"}],"transports":{"docker":{"b.io":[{"type":"reject"}]}}}';
+    const files = node('[[registry]]\nlocation = "a.io"\nblocked = true\n', [{path: DROPIN, content: 'unqualified-search-registries = ["a.io", "b.io", "c.io"]\n'}], policy);
+    const r = explainImage(files, 'app:1');
+    expect(r.candidates.map((c) => c.outcome)).to.deep.equal(['blocked', 'rejected', 'pull']);
+    expect(r.shortName!.firstPullable).to.equal('c.io/app:1');
+  });
+
   it('alias-takes-precedence-over-the-search-list', () => {
     const r = explainImage(node('[aliases]\n"app" = "quay.io/team/app"\n'), 'app:2');
     expect(r.shortName!.alias).to.deep.equal({value: 'quay.io/team/app', file: MAIN});
