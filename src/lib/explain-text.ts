@@ -31,8 +31,8 @@ function candidateLines(c: CandidateExplain, p: Painter): string[] {
     const viaMirror = c.pullFrom !== undefined && c.pullFrom !== c.reference;
     out.push(`  policy.json: ${c.policy.section} -> ${reqs}: ${c.policy.verdict}${viaMirror ? ` (judged on ${c.reference}, not on the mirror)` : ''}`);
   } else out.push(`  policy.json: ${c.policyError}`);
-  const word = c.outcome === 'pull' ? p.ok('pull') : c.outcome === 'signature-required' ? p.warn('signature required') : p.err(c.outcome);
-  out.push(`  result: ${word}: ${c.summary}`);
+  const paint = c.outcome === 'pull' ? p.ok : c.outcome === 'signature-required' ? p.warn : p.err;
+  out.push(`  result: ${paint(c.summary)}`);
   if (c.outcome === 'pull' || c.outcome === 'signature-required') {
     const later = c.endpoints.filter((e) => e.tried && !e.blocked).slice(1);
     if (later.length > 0) out.push(p.dim(`  (if it is unreachable or lacks the image: ${later.map((e) => e.reference).join(', then ')})`));

@@ -208,7 +208,7 @@ function explainCandidate(cfg: NodeConfig, ref: ImageReference, notes: string[])
       summary = `rejected by policy.json (${policy!.section}) after the manifest is fetched from ${usable!.reference}`;
       break;
     case 'signature-required':
-      summary = `pulls from ${usable!.reference} only if the image carries a valid signature (${policy!.section}: ${policy!.requirements.map((r) => r.type).join(', ')})`;
+      summary = `signature required: pulls from ${usable!.reference} only if the image carries a valid signature (${policy!.section}: ${policy!.requirements.map((r) => r.type).join(', ')})`;
       break;
     default:
       summary = `pulls from ${usable!.reference}`;

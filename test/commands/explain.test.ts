@@ -51,7 +51,7 @@ describe('commands/explain', function () {
     expect(r.stdout).to.contain('registries.conf entry: "quay.io/team" in /etc/containers/registries.conf');
     expect(r.stdout).to.match(/1\. mirror mirror\.example\.com:5000\/team\/app@sha256:c{12}… {2}https, CAs: system only \(\/etc\/docker\/certs\.d\/mirror\.example\.com:5000 absent\)/);
     expect(r.stdout).to.match(/policy\.json: default -> insecureAcceptAnything: accept \(judged on quay\.io\/team\/app@sha256:c{12}…, not on the mirror\)/);
-    expect(r.stdout).to.match(/result: pull: pulls from mirror\.example\.com:5000\/team\/app@/);
+    expect(r.stdout).to.match(/result: pulls from mirror\.example\.com:5000\/team\/app@/);
   });
 
   it('json-envelope-carries-the-structured-result', () => {
