@@ -11,20 +11,21 @@ import {explainService} from '../render/explain-service.js';
 
 export default class Explain extends BaseCommand {
   static override summary = 'How a node resolves and pulls one image, from the node files MCO renders.';
-  static override description = `Follows containers/image (CRI-O, podman, skopeo) step by step on the rendered node files:
-short-name candidates, the matching registries.conf entry, blocked and insecure endpoints, the mirrors tried
-in order (digest-only / tag-only), the policy.json section that decides (judged on the requested name, not the
-mirror), the certs.d directory used for each endpoint, and the image stream import allowlist verdict.
-Nothing is pulled: "pulls from X" means X is the first source tried when it is reachable and has the image.`;
+  static override description =
+    'Follows containers/image (CRI-O, podman, skopeo) step by step on the rendered node files: short-name candidates, ' +
+    'the matching registries.conf entry, blocked and insecure endpoints, the mirrors tried in order (digest-only / tag-only), ' +
+    'the policy.json section that decides (judged on the requested name, not the mirror), the certs.d directory used for ' +
+    'each endpoint, and the image stream import allowlist verdict.\n\n' +
+    'Nothing is pulled: "pulls from X" means X is the first source tried, when it is reachable and has the image.';
 
   static override examples = [
     {description: 'Will nodes pull this tag, and from where?', command: '<%= config.bin %> explain quay.io/foo/bar:1.2 -f manifests/'},
-    {description: 'A digest pull through mirrors, as JSON', command: '<%= config.bin %> explain registry.example.com/app@sha256:<64 hex> -f manifests/ --json'},
+    {description: 'A digest pull through mirrors, as JSON', command: '<%= config.bin %> explain quay.io/foo/bar@sha256:4f2b3c7d9e1a5b6c8d0e2f4a6b8c0d1e3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c -f manifests/ --json'},
     {description: 'A short name against the live cluster', command: '<%= config.bin %> explain ubi9/ubi-minimal'},
   ];
 
   static override args = {
-    image: Args.string({name: 'IMAGE_REF', required: true, description: 'Image reference: [registry[:port]/]repo[:tag][@digest]; a short name is resolved through the search list.'}),
+    IMAGE_REF: Args.string({required: true, description: 'Image reference: [registry[:port]/]repo[:tag][@digest]; a short name is resolved through the search list.'}),
   };
 
   static override flags = {
@@ -37,7 +38,7 @@ Nothing is pulled: "pulls from X" means X is the first source tried when it is r
     const loaded = await loadState(flags);
     let result: ExplainResult;
     try {
-      result = explainService(loaded, args.image, {
+      result = explainService(loaded, args.IMAGE_REF, {
         releaseImage: flags['release-image'],
         allowInvalid: loaded.mode === 'live',
         warn: (w) => this.addWarning(w),
