@@ -192,8 +192,10 @@ function explainCandidate(cfg: NodeConfig, ref: ImageReference, notes: string[])
   let policy: PolicyDecision | undefined;
   let outcome: PullOutcome;
   if (cfg.policy) policy = decidePolicy(cfg.policy, ref);
-  if (!usable) outcome = 'blocked';
-  else if (!policy) outcome = 'policy-error';
+  // The policy is loaded before any registry is contacted (skopeo, podman and CRI-O build the
+  // PolicyContext first), so an unusable policy.json fails even a pull that would be blocked.
+  if (!policy) outcome = 'policy-error';
+  else if (!usable) outcome = 'blocked';
   else outcome = policy.verdict === 'accept' ? 'pull' : policy.verdict === 'reject' ? 'rejected' : 'signature-required';
   const reference = refString(ref);
   let summary: string;

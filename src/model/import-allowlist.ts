@@ -92,7 +92,8 @@ export function admitImport(ref: ImageReference, allowed: RegistryLocation[] | u
   hit ??= match(host);
   const checked = port ? `${host}:${port}` : host;
   if (hit) {
-    const internal = internalRegistry !== undefined && (globsFor(internalRegistry, 'secure') as Glob[])[0]?.host === hit.host;
+    const ig = internalRegistry === undefined ? undefined : globsFor(internalRegistry, 'secure');
+    const internal = Array.isArray(ig) && ig.some((g) => g.host === hit!.host && g.port === hit!.port) && !allowed.some((e) => e.domainName === internalRegistry);
     return {allowed: true, matched: `${hit.host}:${hit.port}`, checked, reason: internal ? 'the internal registry is always allowed' : `matches allowedRegistriesForImport entry ${hit.host}:${hit.port}`};
   }
   return {allowed: false, checked, reason: `registry ${JSON.stringify(registry)} not allowed by whitelist: ${globs.slice(0, 5).map((g) => JSON.stringify(`${g.host}:${g.port}`)).join(', ')}${globs.length > 5 ? `, and ${globs.length - 5} more ...` : ''}`};

@@ -145,9 +145,11 @@ describe('model/explain', () => {
     expect(explainImage(node('', [], policy), 'q.io/a:1').candidates[0]!.outcome).to.equal('signature-required');
   });
 
-  it('unusable-policy-json-fails-every-pull', () => {
+  it('unusable-policy-json-fails-every-pull-even-a-blocked-one', () => {
     const c = explainImage(node('', [], '{"default":[]}'), 'q.io/a:1').candidates[0]!;
     expect(c.outcome).to.equal('policy-error');
+    const b = explainImage(node('[[registry]]\nlocation = "q.io"\nblocked = true\n', [], '{"default":[]}'), 'q.io/a:1').candidates[0]!;
+    expect(b.outcome).to.equal('policy-error');
   });
 
   it('missing-tag-means-latest', () => {
