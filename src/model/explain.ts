@@ -247,14 +247,21 @@ function resolveShortName(cfg: NodeConfig, input: string, notes: string[]): {ref
   const suffix = (parsed.tag !== undefined ? `:${parsed.tag}` : '') + (parsed.digest !== undefined ? `@${parsed.digest}` : '');
   const alias = cfg.aliases.get(repo);
   let refs: ImageReference[];
+  const named = (s: string, what: string): ImageReference => {
+    try {
+      return withDefaultTag(parseNormalizedNamed(s));
+    } catch (e) {
+      throw new ExplainError(`${what}: ${(e as Error).message}`);
+    }
+  };
   if (alias) {
     info.alias = alias;
-    refs = [withDefaultTag(parseNormalizedNamed(alias.value + suffix))];
+    refs = [named(alias.value + suffix, `alias ${JSON.stringify(alias.value)} from ${alias.file}`)];
   } else {
     if (cfg.searchRegistries.length === 0) {
       throw new ExplainError(`short-name ${JSON.stringify(input)} did not resolve to an alias and no unqualified-search registries are defined in ${JSON.stringify(cfg.searchOrigin)}`);
     }
-    refs = cfg.searchRegistries.map((r) => withDefaultTag(parseNormalizedNamed(`${r}/${input}`)));
+    refs = cfg.searchRegistries.map((r) => named(`${r}/${input}`, `creating reference with unqualified-search registry ${JSON.stringify(r)}`));
     if (cfg.shortNameMode === 'enforcing' && refs.length > 1) {
       info.error = 'short-name resolution enforced but cannot prompt without a TTY';
     }

@@ -212,6 +212,10 @@ describe('model/explain', () => {
     expect(() => explainImage(node(conf), 'src.io/a:1')).to.throw(ExplainError, /rewriting reference/);
   });
 
+  it('short-name-with-uppercase-fails-like-containers-image', () => {
+    expect(() => explainImage(node(''), 'Team/app')).to.throw(ExplainError, /unqualified-search registry "registry.access.redhat.com"/);
+  });
+
   it('invalid-reference-is-an-error', () => {
     expect(() => explainImage(node(''), 'quay.io/UPPER:1')).to.throw(ExplainError);
   });
@@ -262,6 +266,22 @@ describe('model/explain', () => {
         expect(tried(explainImage(files, ref))).to.deep.equal(want);
       }),
       {numRuns: 200},
+    );
+  });
+
+  it('any-input-string-is-explained-or-refused-with-an-explain-error', () => {
+    const files = node(MIRRORS, [{path: DROPIN, content: 'unqualified-search-registries = ["a.io:5000", "docker.io"]\n'}]);
+    const part = fc.constantFrom('a', 'B', 'src.io', 'ns', 'app', 'x-y', 'localhost', ':', '/', '@', ':1', `@${D}`, 'docker://', '..', '_', ' ', 'sha256:');
+    fc.assert(
+      fc.property(fc.array(part, {maxLength: 8}).map((a) => a.join('')), (input) => {
+        try {
+          const r = explainImage(files, input);
+          expect(r.candidates.length).to.be.greaterThan(0);
+        } catch (e) {
+          expect(e, String(e)).to.be.instanceOf(ExplainError);
+        }
+      }),
+      {numRuns: 500},
     );
   });
 
