@@ -201,7 +201,7 @@ function explainCandidate(cfg: NodeConfig, ref: ImageReference, notes: string[])
   let summary: string;
   switch (outcome) {
     case 'blocked':
-      summary = `blocked: every source for ${reference} is blocked in registries.conf`;
+      summary = `blocked: every source tried for ${reference} is blocked in registries.conf`;
       break;
     case 'policy-error':
       summary = `fails: ${cfg.policyError}`;
