@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const nodeGlobals = {process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly'};
+
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**']},
   js.configs.recommended,
@@ -12,17 +14,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js', 'scripts/**/*.js', 'test/**/*.js'],
-    languageOptions: {globals: {process: 'readonly', console: 'readonly', URL: 'readonly'}},
+    // chai's property assertions (`expect(x).to.be.empty`) are expressions by design.
+    files: ['test/**/*.ts'],
+    rules: {'@typescript-eslint/no-unused-expressions': 'off'},
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: {globals: nodeGlobals},
   },
   {
     files: ['**/*.cjs'],
-    languageOptions: {sourceType: 'commonjs', globals: {require: 'readonly', module: 'writable', process: 'readonly'}},
+    languageOptions: {sourceType: 'commonjs', globals: {...nodeGlobals, require: 'readonly', module: 'writable'}},
     rules: {'@typescript-eslint/no-require-imports': 'off'},
-  },
-  {
-    // chai assertions such as `expect(x).to.be.empty` are property reads by design.
-    files: ['test/**/*.ts'],
-    rules: {'@typescript-eslint/no-unused-expressions': 'off'},
   },
 );

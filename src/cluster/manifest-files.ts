@@ -41,7 +41,8 @@ export async function readManifests(paths: string[], stdin: () => Promise<string
   }
   for (const f of files) {
     try {
-      out.push({file: relative(process.cwd(), f) || f, text: await readFile(f, 'utf8')});
+      const rel = relative(process.cwd(), f);
+      out.push({file: rel && !rel.startsWith('..') ? rel : f, text: await readFile(f, 'utf8')});
     } catch (e) {
       throw new UserError(`-f ${f}: ${(e as Error).message}`);
     }

@@ -4,12 +4,14 @@ import {out, note} from '../lib/output.js';
 import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
 import {loadState} from '../cluster/source.js';
 import {writeTree} from '../cluster/manifest-files.js';
-import {renderService, type RenderResult} from '../render/service.js';
+import {renderService, renderedMachineConfigYaml, type RenderResult} from '../render/service.js';
 
 export default class Render extends BaseCommand {
   static override summary = 'Render the node files MCO would write for the current (or -f) configuration.';
   static override description = `Renders /etc/containers/registries.conf, policy.json, the search-registries drop-in and the
 certs.d CA files exactly as the Machine Config Operator would write them, without touching the cluster.
+ClusterImagePolicy and ImagePolicy objects add sigstoreSigned requirements to policy.json,
+/etc/containers/registries.d/sigstore-registries.yaml and one /etc/crio/policies/<namespace>.json per namespace.
 Input that the API server or MCO would refuse is an error (exit 2) naming the field and value.`;
 
   static override examples = [
@@ -17,6 +19,7 @@ Input that the API server or MCO would refuse is an error (exit 2) naming the fi
     {description: 'Write a node /etc tree usable by skopeo and podman', command: '<%= config.bin %> render -f examples/blocklist.yaml --out /tmp/node'},
     {description: 'The generated MachineConfig for the worker pool', command: '<%= config.bin %> render -f examples/mirrors.yaml --format machineconfig --pool worker'},
     {description: 'Machine-readable result', command: '<%= config.bin %> render -f examples/search.yaml --json'},
+    {description: 'What the default `openshift` ClusterImagePolicy (4.21+) writes to nodes', command: '<%= config.bin %> render -f examples/signature-policy-default.yaml'},
   ];
 
   static override flags = {
@@ -45,18 +48,20 @@ Input that the API server or MCO would refuse is an error (exit 2) naming the fi
     }
     if (this.jsonEnabled()) return result;
     if (flags.format === 'machineconfig') {
-      out(result.machineConfigs.map((m) => m.yaml).join('---\n'));
+      out(renderedMachineConfigYaml(result));
       return result;
     }
     if (!result.machineConfig) note(this.p.dim('MCO creates no MachineConfig for this input; every file stays at the base template.'));
+    const blocks: string[] = [];
     for (const f of result.files) {
       if (!f.changed) {
-        out(this.p.dim(`# ${f.path}: unchanged (base template)`));
+        blocks.push(this.p.dim(`# ${f.path}: unchanged (base template)`));
         continue;
       }
-      out(this.p.bold(`# ${f.path}`) + this.p.dim(f.origin === 'daemon' ? '  (written by the machine-config daemon)' : `  (${result.machineConfigs[0]?.name.replace(/-\w+-generated/, '-<pool>-generated') ?? '99-<pool>-generated-registries'})`));
-      out(f.content);
+      const by = f.origin === 'daemon' ? 'written by the machine-config daemon from the additional trusted CA' : 'in MachineConfig 99-<pool>-generated-registries';
+      blocks.push(this.p.bold(`# ${f.path}`) + this.p.dim(` (${by})`) + '\n' + f.content.replace(/\n?$/, ''));
     }
+    out(blocks.join('\n\n'));
     return result;
   }
 }

@@ -41,6 +41,11 @@ export abstract class BaseCommand extends Command {
     throw new ValidationError(problems);
   }
 
+  /** Plain JSON on stdout: oclif's colourising printer is slow and overflows the stack on large results. */
+  override logJson(json: unknown): void {
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  }
+
   protected override toSuccessJson(result: unknown): unknown {
     return {status: this.status, result, warnings: this.warnings};
   }

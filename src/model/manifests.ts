@@ -4,7 +4,8 @@
  * the objects this tool owns are errors with a suggestion, as the API server's
  * strict field validation would report them.
  */
-import {LineCounter, parseAllDocuments} from 'yaml';
+import jsyaml from 'js-yaml';
+import {LineCounter, parseDocument, isNode} from 'yaml';
 import type {Problem} from '../lib/errors.js';
 import {suggest} from './suggest.js';
 import {emptyState, type ClusterState, type MirrorRule, type MirrorSet, type MirrorSetKind} from './types.js';
@@ -20,6 +21,32 @@ const objectTop = (spec: Schema, extra: Record<string, Schema> = {}): Schema => 
 const mirrorRule = (withPolicy: boolean): Schema => ({
   fields: withPolicy ? {source: str, mirrors: strList, mirrorSourcePolicy: str} : {source: str, mirrors: strList},
 });
+
+/** ClusterImagePolicy / ImagePolicy spec (openshift/api config/v1 types_image_policy.go); []byte fields are base64 strings. */
+const signaturePolicySpec: Schema = {
+  fields: {
+    scopes: strList,
+    policy: {
+      fields: {
+        rootOfTrust: {
+          fields: {
+            policyType: str,
+            publicKey: {fields: {keyData: str, rekorKeyData: str}},
+            fulcioCAWithRekor: {fields: {fulcioCAData: str, rekorKeyData: str, fulcioSubject: {fields: {oidcIssuer: str, signedEmail: str}}}},
+            pki: {fields: {caRootsData: str, caIntermediatesData: str, pkiCertificateSubject: {fields: {email: str, hostname: str}}}},
+          },
+        },
+        signedIdentity: {
+          fields: {
+            matchPolicy: str,
+            exactRepository: {fields: {repository: str}},
+            remapIdentity: {fields: {prefix: str, signedPrefix: str}},
+          },
+        },
+      },
+    },
+  },
+};
 
 /** Field schemas of the objects the tool reads (openshift/api). */
 const schemas: Record<string, Schema> = {
@@ -37,6 +64,8 @@ const schemas: Record<string, Schema> = {
   ImageDigestMirrorSet: objectTop({fields: {imageDigestMirrors: {list: mirrorRule(true)}}}),
   ImageTagMirrorSet: objectTop({fields: {imageTagMirrors: {list: mirrorRule(true)}}}),
   ImageContentSourcePolicy: objectTop({fields: {repositoryDigestMirrors: {list: mirrorRule(false)}}}),
+  ClusterImagePolicy: objectTop(signaturePolicySpec),
+  ImagePolicy: objectTop(signaturePolicySpec),
   ConfigMap: {fields: {apiVersion: str, kind: str, metadata: 'any', data: 'stringMap', binaryData: 'any', immutable: 'bool'}},
 };
 
@@ -80,6 +109,55 @@ export interface LoadResult {
   problems: Problem[];
   /** Kinds seen and not used (other GitOps content), for a debug note. */
   ignored: string[];
+  /** Manifest texts by file name, to point problems at the exact line. */
+  texts: Map<string, string>;
+}
+
+/** `a.b[2].c` (optionally after `Kind/name `) -> ['a', 'b', 2, 'c']. */
+function fieldPath(field: string): Array<string | number> | undefined {
+  const f = field.replace(/^[A-Za-z]+\/\S+ /, '');
+  if (!/^[A-Za-z]/.test(f)) return undefined;
+  const out: Array<string | number> = [];
+  for (const m of f.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
+}
+
+/**
+ * Move each problem's `file:line` from the object's first line to the line of the
+ * field it names (the Document API is slow, so this runs only when there are problems).
+ */
+export function pinpoint(problems: Problem[], texts: Map<string, string>): Problem[] {
+  const docs = new Map<string, Array<{line: number; doc: ReturnType<typeof parseDocument>; lc: LineCounter}>>();
+  return problems.map((p) => {
+    const m = /^(.*):(\d+)$/.exec(p.source ?? '');
+    const path = fieldPath(p.field);
+    if (!m || !path) return p;
+    const [, file, lineText] = m;
+    const text = texts.get(file!);
+    if (text === undefined) return p;
+    let parsed = docs.get(file!);
+    if (!parsed) {
+      parsed = splitDocuments(text).map((d) => {
+        const lc = new LineCounter();
+        return {line: d.line, doc: parseDocument(d.text, {lineCounter: lc}), lc, first: d.firstLine} as {line: number; doc: ReturnType<typeof parseDocument>; lc: LineCounter; first: number};
+      });
+      docs.set(file!, parsed);
+    }
+    const d = parsed.find((x) => x.line === Number(lineText)) as {doc: ReturnType<typeof parseDocument>; lc: LineCounter; first: number} | undefined;
+    if (!d) return p;
+    const at = (offset: number) => ({...p, source: `${file}:${d.first + d.lc.linePos(offset).line - 1}`});
+    for (let n = path.length; n > 0; n--) {
+      const last = path[n - 1];
+      const parent = n === 1 ? d.doc.contents : d.doc.getIn(path.slice(0, n - 1), true);
+      // A mapping key: point at the key (an unknown field has no value worth pointing at).
+      const items = (parent as {items?: Array<{key?: unknown}>} | null)?.items;
+      const pair = typeof last === 'string' ? items?.find((it) => isNode(it.key) && (it.key as {value?: unknown}).value === last) : undefined;
+      if (pair && isNode(pair.key) && pair.key.range) return at(pair.key.range[0]);
+      const node = d.doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return at(node.range[0]);
+    }
+    return p;
+  });
 }
 
 function typeName(v: unknown): string {
@@ -146,12 +224,56 @@ function objectSource(file: string, o: Record<string, unknown>): string {
   return `${file}${typeof ns === 'string' ? `/namespaces/${ns}` : ''}/${String(get(o, 'kind') ?? '?').toLowerCase()}/${String(name ?? '?')}`;
 }
 
+interface DocText {
+  text: string;
+  /** Line of the chunk's first line (1-based), for error positions. */
+  firstLine: number;
+  /** Line where the object's content starts, for messages. */
+  line: number;
+}
+
+/**
+ * Split a multi-document YAML stream at its `---` / `...` markers, keeping line
+ * numbers. (js-yaml parses an order of magnitude faster than the Document API;
+ * reading large GitOps trees needs the speed, editing keeps the Document API.)
+ */
+export function splitDocuments(text: string): DocText[] {
+  const lines = text.split('\n');
+  const out: DocText[] = [];
+  let cur: string[] = [];
+  let first = 1;
+  let pendingDirectives: string[] = [];
+  const flush = (nextFirst: number) => {
+    const meaningful = cur.findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+    if (meaningful !== -1 && cur.slice(meaningful).every((l) => l.startsWith('%') || l.trim() === '' || l.trimStart().startsWith('#'))) {
+      pendingDirectives = cur;
+    } else if (meaningful !== -1) {
+      out.push({text: [...pendingDirectives.map(() => ''), ...cur].join('\n'), firstLine: first - pendingDirectives.length, line: first + meaningful});
+      pendingDirectives = [];
+    }
+    cur = [];
+    first = nextFirst;
+  };
+  lines.forEach((l, i) => {
+    if (/^---(\s|$)/.test(l)) {
+      flush(i + 1);
+      cur.push(' '.repeat(3) + l.slice(3));
+    } else if (/^\.\.\.(\s|$)/.test(l)) {
+      cur.push('');
+      flush(i + 2);
+    } else cur.push(l);
+  });
+  flush(lines.length + 1);
+  return out;
+}
+
 /** Parse manifests into cluster state. Objects of kinds the tool does not use are ignored. */
 export function loadManifests(inputs: ManifestInput[]): LoadResult {
   const state = emptyState();
   const problems: Problem[] = [];
   const objects: LoadedObject[] = [];
   const ignored: string[] = [];
+  const texts = new Map<string, string>();
   const seen = new Map<string, string>();
 
   const addObject = (body: Record<string, unknown>, file: string, line: number, doc: number) => {
@@ -185,7 +307,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       return;
     }
     const schema = schemas[kind];
-    if (schema) checkSchema(body, schema, '', problems, `${source} (${kind}/${name})`);
+    if (schema) checkSchema(body, schema, '', problems, source);
     const key = `${kind}/${typeof namespace === 'string' ? namespace + '/' : ''}${name}`;
     const first = seen.get(key);
     if (first) {
@@ -272,6 +394,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
           namespace: typeof namespace === 'string' ? namespace : undefined,
           generation: typeof generation === 'number' ? generation : undefined,
           spec: (get(body, 'spec') ?? {}) as Record<string, unknown>,
+          status: (get(body, 'status') ?? undefined) as Record<string, unknown> | undefined,
           source,
         });
         return;
@@ -287,27 +410,24 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       input.objects.forEach((o, i) => addObject(o, objectSource(file, o), 0, i));
       continue;
     }
-    const text = input.text;
-    const lc = new LineCounter();
-    const docs = parseAllDocuments(text, {lineCounter: lc, version: '1.1', uniqueKeys: true});
-    const list = Array.isArray(docs) ? docs : [docs];
-    list.forEach((d, i) => {
-      const start = d.contents?.range?.[0] ?? d.range?.[0] ?? 0;
-      const line = lc.linePos(start).line;
-      if (d.errors.length > 0) {
-        const err = d.errors[0]!;
-        const at = err.linePos?.[0]?.line ?? line;
-        problems.push({field: 'yaml', message: err.message.split('\n')[0]!, source: `${file}:${at}`});
+    texts.set(file, input.text);
+    splitDocuments(input.text).forEach((d, i) => {
+      let body: unknown;
+      try {
+        body = jsyaml.load(d.text, {filename: file});
+      } catch (e) {
+        const err = e as {reason?: string; message: string; mark?: {line: number}};
+        const at = d.firstLine + (err.mark?.line ?? 0);
+        problems.push({field: 'yaml', message: err.reason ?? err.message.split('\n')[0]!, source: `${file}:${at}`});
         return;
       }
-      const body = d.toJS({maxAliasCount: 100}) as unknown;
       if (body === null || body === undefined) return;
       if (typeof body !== 'object' || Array.isArray(body)) {
-        problems.push({field: 'document', message: `must be a Kubernetes object, not a ${typeName(body)}`, source: `${file}:${line}`});
+        problems.push({field: 'document', message: `must be a Kubernetes object, not a ${typeName(body)}`, source: `${file}:${d.line}`});
         return;
       }
-      addObject(body as Record<string, unknown>, file, line, i);
+      addObject(body as Record<string, unknown>, file, d.line, i);
     });
   }
-  return {state, objects, problems, ignored};
+  return {state, objects, problems: pinpoint(problems, texts), ignored, texts};
 }

@@ -92,9 +92,9 @@ export function parseNormalizedNamed(s: string): ImageReference {
   }
   if (domain === legacyDefaultDomain) domain = defaultDomain;
   if (domain === defaultDomain && !remainder.includes('/')) remainder = officialRepoPrefix + remainder;
-  const nameEnd = remainder.search(/[:@]/);
+  const nameEnd = remainder.indexOf(':');
   const remoteName = nameEnd === -1 ? remainder : remainder.slice(0, nameEnd);
-  if (remoteName.toLowerCase() !== remoteName) throw new ReferenceError('repository name (library/...) must be lowercase');
+  if (remoteName.toLowerCase() !== remoteName) throw new ReferenceError(`invalid reference format: repository name (${remoteName}) must be lowercase`);
   const parsed = parseReference(`${domain}/${remainder}`);
   if (parsed.domain !== domain) throw new ReferenceError('invalid reference format');
   return parsed;

@@ -57,6 +57,10 @@ export function compareBytes(a: string, b: string): number {
   return a.length - b.length;
 }
 
+const aboveSurrogates = /[\ud800-\uffff]/;
+
+/** Sort in Go byte order; the native comparison agrees with it unless a string holds U+D800 and above. */
 export function sortBytes(list: string[]): string[] {
-  return list.sort(compareBytes);
+  if (list.some((s) => aboveSurrogates.test(s))) return list.sort(compareBytes);
+  return list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -71,6 +71,8 @@ export interface PolicyObj extends Origin {
   namespace?: string;
   generation?: number;
   spec: Record<string, unknown>;
+  /** The object's status as read (ImagePolicy conditions MCO wrote earlier). */
+  status?: Record<string, unknown>;
 }
 
 /** Everything rendering needs, gathered from manifests or the cluster. */

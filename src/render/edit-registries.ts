@@ -4,7 +4,7 @@
  * insecure scopes, and their propagation to nested scopes. Written from the
  * upstream behaviour; entry order and tie-breaks are part of the byte contract.
  */
-import {compareBytes, newRegistry, registryScope, type Endpoint, type PullFromMirror, type RegistriesConf, type Registry} from '../model/registries-conf.js';
+import {newRegistry, sortBytes, registryScope, type Endpoint, type PullFromMirror, type RegistriesConf, type Registry} from '../model/registries-conf.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
 import type {MirrorSet} from '../model/types.js';
 import {TopoGraph} from './topo.js';
@@ -19,12 +19,12 @@ export class McoError extends Error {
 
 export interface MergedMirrorSet {
   source: string;
-  mirrors: string[];
+  mirrors: readonly string[];
   neverContactSource: boolean;
 }
 
 interface Collected {
-  sets: Map<string, string[][]>;
+  sets: Map<string, ReadonlyArray<readonly string[]>>;
   block: Set<string>;
 }
 
@@ -35,16 +35,28 @@ function collect(rules: Iterable<{source: string; mirrors: string[]; mirrorSourc
     // A set whose mirrors only repeat the source is not a mirror set; its policy is ignored too.
     if (!mirrors.some((m) => m !== r.source)) continue;
     if (r.mirrorSourcePolicy === 'NeverContactSource') c.block.add(r.source);
-    let list = c.sets.get(r.source);
-    if (!list) c.sets.set(r.source, (list = []));
-    list.push([...mirrors]);
+    const list = c.sets.get(r.source) as string[][] | undefined;
+    if (list) list.push(mirrors);
+    else c.sets.set(r.source, [mirrors]);
   }
   return c;
 }
 
+/** Distinct mirrors, none of them the source. */
+function isSimplePath(mirrors: readonly string[], source: string): boolean {
+  for (let i = 0; i < mirrors.length; i++) {
+    if (mirrors[i] === source) return false;
+    for (let j = 0; j < i; j++) if (mirrors[j] === mirrors[i]) return false;
+  }
+  return true;
+}
+
 function merge(c: Collected): MergedMirrorSet[] {
-  const sources = [...c.sets.keys()].sort(compareBytes);
+  const sources = sortBytes([...c.sets.keys()]);
   return sources.map((source) => {
+    const lists = c.sets.get(source)!;
+    // One list of distinct mirrors without the source is a simple path: its topological order is the list itself.
+    if (lists.length === 1 && isSimplePath(lists[0]!, source)) return {source, mirrors: lists[0]!, neverContactSource: c.block.has(source)};
     const g = new TopoGraph();
     for (const mirrors of c.sets.get(source)!) {
       for (let i = 0; i + 1 < mirrors.length; i++) g.addEdge(mirrors[i]!, mirrors[i + 1]!);
@@ -87,30 +99,25 @@ class ScopeIndex {
 }
 
 /**
- * Registries nested in `scope`, in configuration order. Non-wildcard scopes only
- * contain `scope` itself and `scope/...`; wildcard scopes need the full rule.
+ * Registries strictly nested in `scope`, in configuration order. A non-wildcard
+ * scope only contains `scope/...`, a contiguous range of any lexicographic order,
+ * found by binary search; wildcard scopes need the full rule.
  */
 function nestedIn(conf: RegistriesConf, scope: string, sortedScopes: () => Array<[string, number]>): Registry[] {
-  if (scope.startsWith('*.')) return conf.registries.filter((r) => scopeIsNestedInsideScope(registryScope(r), scope));
+  if (scope.startsWith('*.')) return conf.registries.filter((r) => registryScope(r) !== scope && scopeIsNestedInsideScope(registryScope(r), scope));
   const sorted = sortedScopes();
-  const out: number[] = [];
-  const lower = lowerBound(sorted, scope);
-  for (let i = lower; i < sorted.length && sorted[i]![0].startsWith(scope); i++) {
-    const s = sorted[i]![0];
-    if (s === scope || s[scope.length] === '/') out.push(sorted[i]![1]);
-  }
-  return out.sort((a, b) => a - b).map((i) => conf.registries[i]!);
-}
-
-function lowerBound(sorted: Array<[string, number]>, key: string): number {
+  const child = scope + '/';
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (compareBytes(sorted[mid]![0], key) < 0) lo = mid + 1;
+    if (sorted[mid]![0] < child) lo = mid + 1;
     else hi = mid;
   }
-  return lo;
+  if (lo >= sorted.length || !sorted[lo]![0].startsWith(child)) return [];
+  const out: number[] = [];
+  for (let i = lo; i < sorted.length && sorted[i]![0].startsWith(child); i++) out.push(sorted[i]![1]);
+  return out.sort((a, b) => a - b).map((i) => conf.registries[i]!);
 }
 
 /**
@@ -148,13 +155,14 @@ export function editRegistriesConfig(conf: RegistriesConf, insecure: string[], b
 
   let sorted: Array<[string, number]> | undefined;
   const sortedScopes = () =>
-    (sorted ??= conf.registries.map((r, i): [string, number] => [registryScope(r), i]).sort((a, b) => compareBytes(a[0], b[0])));
+    (sorted ??= conf.registries.map((r, i): [string, number] => [registryScope(r), i]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
   for (const m of [...digest, ...tag]) {
     const mirrored = index.get(m.source);
     const mirroredScope = registryScope(mirrored);
     for (const reg of nestedIn(conf, mirroredScope, sortedScopes)) {
       const scope = registryScope(reg);
-      if (scope === mirroredScope || reg.mirrors.length !== 0) continue;
+      // A mirror set's own entry was handled above; only scopes below it inherit.
+      if (reg.mirrors.length !== 0) continue;
       if (mirroredScope.startsWith('*.')) {
         throw new McoError(`internal error: mirrorsAdjustedForNestedScope for a wildcard scope "${mirroredScope}"`, undefined, mirroredScope);
       }

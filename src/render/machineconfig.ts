@@ -29,29 +29,45 @@ export function managedKey(pool: string): string {
 export interface MachineConfigDoc {
   name: string;
   pool: string;
+  /** spec.config, byte-compatible with MCO's. */
   ignition: string;
-  yaml: string;
 }
 
-/** The MachineConfig object for one pool, in the shape MCO creates it. */
-export function machineConfig(pool: string, files: NodeFile[], imageUid = ''): MachineConfigDoc {
+export function machineConfig(pool: string, files: NodeFile[]): MachineConfigDoc {
+  return {name: managedKey(pool), pool, ignition: ignitionRaw(files)};
+}
+
+/**
+ * The MachineConfig object for one pool as YAML, in the shape and key order MCO's
+ * client writes it (Go's YAML via JSON: keys sorted, sequences not indented). The
+ * generated-by-controller-version annotation is the MCO build's git hash, which
+ * only the cluster knows; it is written when `controllerVersion` is given.
+ */
+export function machineConfigYaml(pool: string, files: NodeFile[], opts: {imageUid?: string; controllerVersion?: string} = {}): string {
   const name = managedKey(pool);
   const obj = {
     apiVersion: 'machineconfiguration.openshift.io/v1',
     kind: 'MachineConfig',
     metadata: {
+      ...(opts.controllerVersion ? {annotations: {'machineconfiguration.openshift.io/generated-by-controller-version': opts.controllerVersion}} : {}),
       labels: {'machineconfiguration.openshift.io/role': pool},
       name,
-      ownerReferences: [{apiVersion: 'config.openshift.io/v1', kind: 'Image', name: 'cluster', uid: imageUid}],
+      ownerReferences: [{apiVersion: 'config.openshift.io/v1', kind: 'Image', name: 'cluster', uid: opts.imageUid ?? ''}],
     },
     spec: {
+      baseOSExtensionsContainerImage: '',
       config: {
         ignition: {version: IGNITION_VERSION},
         ...(files.length > 0
           ? {storage: {files: files.map((f) => ({contents: {compression: '', source: dataUrl(f.content)}, mode: 420, overwrite: true, path: f.path}))}}
           : {}),
       },
+      extensions: null,
+      fips: false,
+      kernelArguments: null,
+      kernelType: '',
+      osImageURL: '',
     },
   };
-  return {name, pool, ignition: ignitionRaw(files), yaml: stringify(obj, {lineWidth: 0})};
+  return stringify(obj, {lineWidth: 0, indentSeq: false});
 }

@@ -9,15 +9,29 @@ import {parseNamed, refName, ReferenceError, type ImageReference} from '../model
 import type {RegistriesConf} from '../model/registries-conf.js';
 import {isValidRegistriesConfScope, mirrorPattern, scopeIsNestedInsideScope, sourcePattern} from '../model/scope.js';
 import {findRegistry, loadRegistries, pullSources} from '../model/sysregistries.js';
-import type {ClusterState, ImageSpec, MirrorSet} from '../model/types.js';
+import type {ClusterState, ImageSpec, MirrorSet, PolicyObj, RegistrySources} from '../model/types.js';
 import {goQuote, goQuoteList} from '../lib/errors.js';
 import {parse as parseToml} from 'smol-toml';
 import {editRegistriesConfig, McoError} from './edit-registries.js';
-import {updatePolicyJson, type Requirement} from './policy.js';
+import {ScopeValidationError, updatePolicyJson} from './policy.js';
+import {
+  existingConditions,
+  namespacedPolicyFiles,
+  namespacedPolicyJsons,
+  orderDependentScopes,
+  orderedPolicies,
+  policyRequirement,
+  requirementsOf,
+  sigstoreRegistriesYaml,
+  validScopePolicies,
+  type ImagePolicyStatus,
+  type ScopePolicies,
+} from './sigstore.js';
 import {encodeRegistriesConf} from './toml.js';
-import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, SEARCH_DROPIN_PATH, TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
+import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, SEARCH_DROPIN_PATH, SIGSTORE_REGISTRIES_PATH, TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
 
 export {McoError};
+export {McoPanic, type ImagePolicyStatus} from './sigstore.js';
 
 export interface NodeFile {
   path: string;
@@ -29,30 +43,20 @@ export interface McoWarning {
   message: string;
   field?: string;
   value?: string;
+  /**
+   * payload-blocked-dropped: MCO logs and drops a blocked entry (its log line);
+   * order-dependent: not an MCO log line; the cluster's bytes may differ from
+   * ours between syncs because MCO lists objects in random order.
+   */
+  code?: 'payload-blocked-dropped' | 'order-dependent' | 'hint';
 }
 
 export interface MirrorRenderHooks {
   /**
-   * Signature policies (ClusterImagePolicy / ImagePolicy): called with the
-   * computed lists and registries.conf; returns the cluster-scope requirements
-   * for policy.json and any extra files in MachineConfig order.
+   * The SigstoreImageVerification feature gate (Default-on from 4.21). Off:
+   * MCO ignores ClusterImagePolicy and ImagePolicy objects completely.
    */
-  signaturePolicies?: (ctx: SignatureContext) => SignatureOutput;
-}
-
-export interface SignatureContext {
-  state: ClusterState;
-  policyBlocked: string[] | undefined;
-  allowed: string[] | undefined;
-  registriesToml: string | undefined;
-}
-
-export interface SignatureOutput {
-  clusterScopePolicies: Map<string, Requirement[]>;
-  /** Whether any policy objects exist (MCO then always writes policy.json). */
-  active: boolean;
-  /** Files after policy.json: registries.d and per-namespace CRI-O policies. */
-  files: (policyJson: string) => NodeFile[];
+  sigstore?: boolean;
 }
 
 export interface RenderOutcome {
@@ -63,6 +67,12 @@ export interface RenderOutcome {
   /** MCO refuses the whole sync: nodes keep their previous files. */
   error?: McoError;
   warnings: McoWarning[];
+  /**
+   * status.conditions of every ImagePolicy after the sync, sorted by namespace
+   * and name: MCO's ConflictScopes condition where it writes one, the input's
+   * conditions otherwise. Data for status/explain; no node file.
+   */
+  imagePolicyStatus: ImagePolicyStatus[];
 }
 
 /** MCO parses the release image once; an unparseable one stops the sync before anything else. */
@@ -130,12 +140,13 @@ function validBlockedAndAllowed(payload: ImageReference, spec: ImageSpec, sets: 
     }
   } catch (e) {
     // MCO logs the failure and continues with no blocked or allowed registries at all.
-    warnings.push({message: `${(e as Error).message}, skipping....`, field: 'spec.registrySources.blockedRegistries'});
+    warnings.push({code: 'payload-blocked-dropped', message: `${(e as Error).message}, skipping....`, field: 'spec.registrySources.blockedRegistries'});
     return {};
   }
   for (const a of rs.allowedRegistries ?? []) push('allowed', a);
   if (dropped.length > 0) {
     warnings.push({
+      code: 'payload-blocked-dropped',
       message: `error adding ${goQuoteList(dropped)} to blocked registries, cannot block the repository being used by the payload`,
       field: 'spec.registrySources.blockedRegistries',
       value: dropped.join(', '),
@@ -174,7 +185,7 @@ export function validateRegistriesConfScopes(insecure: string[], blocked: string
         throw new McoError(
           `conflicting mirrorSourcePolicy is set for the same source ${goQuote(src)} in imagedigestmirrorsets, imagetagmirrorsets, or imagecontentsourcepolicies`,
           objectField(set, i, 'mirrorSourcePolicy'),
-          src,
+          rule.mirrorSourcePolicy || '(unset: AllowContactingSource)',
           set.source,
         );
       }
@@ -195,10 +206,15 @@ function wrap(prefix: string, e: unknown): never {
 
 /** updateRegistriesConfig: template decoded, validated, edited, re-encoded. */
 export function renderRegistriesConf(insecure: string[] | undefined, blocked: string[] | undefined, sets: MirrorSet[]): string {
+  return editedRegistriesConf(insecure, blocked, sets).toml;
+}
+
+/** The edited registries.conf, as bytes and as the structure MCO decodes them back into. */
+export function editedRegistriesConf(insecure: string[] | undefined, blocked: string[] | undefined, sets: MirrorSet[]): {toml: string; conf: RegistriesConf} {
   const conf = templateConf();
   validateRegistriesConfScopes(insecure ?? [], blocked ?? [], sets);
   editRegistriesConfig(conf, insecure ?? [], blocked ?? [], sets);
-  return encodeRegistriesConf(conf);
+  return {toml: encodeRegistriesConf(conf), conf};
 }
 
 export function renderSearchDropIn(search: string[]): string {
@@ -207,30 +223,115 @@ export function renderSearchDropIn(search: string[]): string {
 
 const MC_PREFIX = 'could not Create/Update MachineConfig: ';
 
+function statusWithDefaults(state: ClusterState, written: Map<string, ImagePolicyStatus>): ImagePolicyStatus[] {
+  return orderedPolicies(state.policies).namespaced.map((p) => {
+    const ns = p.namespace ?? 'default';
+    return written.get(`${ns}/${p.name}`) ?? {namespace: ns, name: p.name, conditions: existingConditions(p)};
+  });
+}
+
 /**
- * Everything MCO would put in 99-<pool>-generated-registries for this state.
+ * The allowed list MCO checks policy scopes against can be one the user never
+ * wrote: blocking the payload's registry (with a payload mirror) makes it
+ * [payload repository]. Point the error at blockedRegistries and say why.
+ */
+function implicitAllowed(e: unknown, rs: RegistrySources, allowed: string[] | undefined, payloadRepo: string, warnings: McoWarning[]): unknown {
+  if (!(e instanceof ScopeValidationError) || rs.allowedRegistries !== undefined || e.field !== 'spec.registrySources.allowedRegistries') return e;
+  warnings.push({
+    code: 'hint',
+    field: 'spec.registrySources.blockedRegistries',
+    message: `allowedRegistries is not set, but because blockedRegistries covers the release payload (which has a mirror), MCO checks signature policy scopes against the implicit allowed list ${goQuoteList(allowed ?? [])}; the scopes ${e.failing.join(', ')} are outside it`,
+  });
+  const blocker = (rs.blockedRegistries ?? []).find((b) => scopeIsNestedInsideScope(payloadRepo, b));
+  return new McoError(e.message, 'spec.registrySources.blockedRegistries', blocker, e.source);
+}
+
+/** Several failing scopes: MCO names whichever its map iteration meets first. */
+function warnScopeOrder(e: unknown, warnings: McoWarning[]): void {
+  if (!(e instanceof ScopeValidationError) || e.failing.length < 2) return;
+  warnings.push({
+    code: 'order-dependent',
+    field: e.field,
+    message: `the scopes ${e.failing.join(', ')} all fail this check; MCO iterates a Go map and may name any of them in its error`,
+  });
+}
+
+/**
+ * Objects policyItemFromSpec refuses (or would crash on) among those MCO
+ * converts first: every ClusterImagePolicy goes before any ImagePolicy, in
+ * random order within each kind.
+ */
+function brokenPolicies(policies: PolicyObj[]): string[] {
+  const broken = (list: PolicyObj[]) =>
+    list.filter((p) => {
+      try {
+        policyRequirement(p.spec.policy);
+        return false;
+      } catch (e) {
+        if (e instanceof McoError) return true;
+        throw e;
+      }
+    });
+  const {cluster, namespaced} = orderedPolicies(policies);
+  const first = broken(cluster);
+  return (first.length > 0 ? first : broken(namespaced)).map((p) => (p.kind === 'ImagePolicy' ? `ImagePolicy ${p.namespace ?? 'default'}/${p.name}` : `ClusterImagePolicy ${p.name}`));
+}
+
+function orderWarnings(sp: ScopePolicies): McoWarning[] {
+  return orderDependentScopes(sp).map((d) => ({
+    code: 'order-dependent' as const,
+    field: 'spec.scopes',
+    value: d.scope,
+    message:
+      `${d.namespace ? `ImagePolicies in namespace ${d.namespace}` : 'ClusterImagePolicies'} ${[...new Set(d.policies.map((p) => p.name))].join(', ')} share the scope ${d.scope}: ` +
+      `MCO appends their requirements in the random order it lists the objects, so the cluster's ${d.namespace ? `/etc/crio/policies/${d.namespace}.json` : 'policy.json'} may flip between this order and another on every resync (same meaning: all requirements must pass)`,
+  }));
+}
+
+/**
+ * Everything MCO would put in 99-<pool>-generated-registries for this state,
+ * in syncImageConfig's order of checks: release image, blocked/allowed lists,
+ * signature policies (getValidScopePolicies), then per pool registries.conf,
+ * policy.json, per-namespace policies and sigstore-registries.yaml.
  * `releaseImage` must be set when the state has none (offline manifests).
  */
 export function renderMco(state: ClusterState, hooks: MirrorRenderHooks = {}): RenderOutcome {
   const warnings: McoWarning[] = [];
-  if (!state.image) return {machineConfig: false, files: [], warnings};
+  const statuses = new Map<string, ImagePolicyStatus>();
+  const done = (o: Omit<RenderOutcome, 'imagePolicyStatus' | 'warnings'>): RenderOutcome => ({...o, warnings, imagePolicyStatus: statusWithDefaults(state, statuses)});
+  if (!state.image) return done({machineConfig: false, files: []});
   const spec = state.image.spec ?? {};
   const rs = spec.registrySources ?? {};
   try {
     const payload = payloadRepository(state.releaseImage ?? '');
     const lists = validBlockedAndAllowed(payload, spec, state.mirrorSets, warnings);
+    let sp: ScopePolicies = {cluster: new Map(), namespaced: new Map(), conflicts: []};
+    if (hooks.sigstore !== false) {
+      try {
+        sp = validScopePolicies(state.policies, (s) => statuses.set(`${s.namespace}/${s.name}`, s));
+      } catch (e) {
+        const broken = brokenPolicies(state.policies);
+        if (broken.length > 1) {
+          warnings.push({
+            code: 'order-dependent',
+            message: `${broken.join(', ')} are all refused by MCO; it reports the first one it lists, in random order, so the cluster may show another object's error than this one`,
+          });
+        }
+        throw e;
+      }
+    }
+    warnings.push(...orderWarnings(sp));
     const files: NodeFile[] = [];
-    let registriesToml: string | undefined;
+    let registries: {toml: string; conf: RegistriesConf} | undefined;
     if (rs.insecureRegistries !== undefined || lists.registriesBlocked !== undefined || state.mirrorSets.length > 0) {
       try {
-        registriesToml = renderRegistriesConf(rs.insecureRegistries, lists.registriesBlocked, state.mirrorSets);
+        registries = editedRegistriesConf(rs.insecureRegistries, lists.registriesBlocked, state.mirrorSets);
       } catch (e) {
         wrap(MC_PREFIX + 'could not update registries config with new changes: ', e);
       }
-      files.push({path: REGISTRIES_CONF_PATH, content: registriesToml});
+      files.push({path: REGISTRIES_CONF_PATH, content: registries.toml});
     }
-    const sig = hooks.signaturePolicies?.({state, policyBlocked: lists.policyBlocked, allowed: lists.allowed, registriesToml});
-    if (lists.policyBlocked !== undefined || lists.allowed !== undefined || sig?.active) {
+    if (lists.policyBlocked !== undefined || lists.allowed !== undefined || sp.cluster.size > 0 || sp.namespaced.size > 0) {
       let policyJson: string;
       try {
         policyJson = updatePolicyJson({
@@ -238,20 +339,35 @@ export function renderMco(state: ClusterState, hooks: MirrorRenderHooks = {}): R
           policyBlocked: lists.policyBlocked,
           allowed: lists.allowed,
           payloadRepo: () => refName(payload),
-          clusterScopePolicies: sig?.clusterScopePolicies ?? new Map(),
+          clusterScopePolicies: requirementsOf(sp.cluster),
         });
       } catch (e) {
-        wrap(MC_PREFIX + 'could not update policy json with new changes: ', e);
+        warnScopeOrder(e, warnings);
+        wrap(MC_PREFIX + 'could not update policy json with new changes: ', implicitAllowed(e, rs, lists.allowed, refName(payload), warnings));
+      }
+      let nsJsons: Map<string, string>;
+      try {
+        nsJsons = namespacedPolicyJsons(policyJson, lists.policyBlocked, lists.allowed, new Map([...sp.namespaced].map(([scope, byNs]) => [scope, requirementsOf(byNs)])));
+      } catch (e) {
+        warnScopeOrder(e, warnings);
+        wrap(MC_PREFIX + 'could not update namespace policy JSON from imagepolicy: ', implicitAllowed(e, rs, lists.allowed, refName(payload), warnings));
+      }
+      let yaml: string | undefined;
+      try {
+        yaml = sigstoreRegistriesYaml([...sp.cluster.keys(), ...sp.namespaced.keys()], registries?.conf);
+      } catch (e) {
+        wrap(MC_PREFIX, e);
       }
       files.push({path: POLICY_JSON_PATH, content: policyJson});
-      if (sig) files.push(...sig.files(policyJson));
+      if (yaml !== undefined) files.push({path: SIGSTORE_REGISTRIES_PATH, content: yaml});
+      files.push(...namespacedPolicyFiles(nsJsons));
     }
     if (rs.containerRuntimeSearchRegistries !== undefined) {
       files.push({path: SEARCH_DROPIN_PATH, content: renderSearchDropIn(rs.containerRuntimeSearchRegistries)});
     }
-    return {machineConfig: true, files, warnings};
+    return done({machineConfig: true, files});
   } catch (e) {
-    if (e instanceof McoError) return {machineConfig: true, files: [], error: e, warnings};
+    if (e instanceof McoError) return done({machineConfig: true, files: [], error: e});
     throw e;
   }
 }

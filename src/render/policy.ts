@@ -7,7 +7,7 @@
 import type {GoJson} from './gojson.js';
 import {goMarshal} from './gojson.js';
 import {McoError} from './edit-registries.js';
-import {isValidRegistriesConfScope} from '../model/scope.js';
+import {isValidRegistriesConfScope, scopeIsNestedInsideScope} from '../model/scope.js';
 import {goQuote} from '../lib/errors.js';
 
 /** A policy requirement in Go struct field order (e.g. `{type: "reject"}`). */
@@ -49,6 +49,52 @@ export interface PolicyInput {
   clusterScopePolicies: Map<string, Requirement[]>;
 }
 
+/**
+ * validateImagePolicyWithAllowedBlockedRegistries: every policy scope must be
+ * nested inside some allowed entry (when there are any) and inside no blocked
+ * entry. Scopes are visited in the given order: for several failing scopes MCO
+ * names whichever its map iteration meets first.
+ */
+export function validateImagePolicyScopes(
+  clusterScopes: Iterable<string> | undefined,
+  namespaceScopes: Iterable<string> | undefined,
+  allowed: string[] | undefined,
+  policyBlocked: string[] | undefined,
+): void {
+  const allow = allowed ?? [];
+  const block = policyBlocked ?? [];
+  if (allow.length === 0 && block.length === 0) return;
+  for (const [kind, scopes] of [
+    ['clusterimagePolicy', [...(clusterScopes ?? [])]],
+    ['imagePolicy', [...(namespaceScopes ?? [])]],
+  ] as const) {
+    const notAllowed = allow.length > 0 ? scopes.filter((scope) => !allow.some((a) => scopeIsNestedInsideScope(scope, a))) : [];
+    if (notAllowed.length > 0) {
+      const scope = notAllowed[0]!;
+      throw new ScopeValidationError(`${kind} configured for the scope ${scope} is not nested inside allowedRegistries`, 'spec.registrySources.allowedRegistries', scope, notAllowed);
+    }
+    const blocked = scopes.filter((scope) => block.some((x) => scopeIsNestedInsideScope(scope, x)));
+    if (blocked.length > 0) {
+      const scope = blocked[0]!;
+      const b = block.find((x) => scopeIsNestedInsideScope(scope, x))!;
+      throw new ScopeValidationError(`${kind} configured for the scope ${scope} is nested inside blockedRegistries`, 'spec.registrySources.blockedRegistries', b, blocked);
+    }
+  }
+}
+
+/** A policy scope outside the allowed / inside the blocked registries; `failing` lists every such scope (MCO names a random one). */
+export class ScopeValidationError extends McoError {
+  override name = 'ScopeValidationError';
+  constructor(
+    message: string,
+    field: string,
+    value: string,
+    readonly failing: string[],
+  ) {
+    super(message, field, value);
+  }
+}
+
 /** updatePolicyJSON: returns the new file, or throws McoError with MCO's message. */
 export function updatePolicyJson(input: PolicyInput): string {
   const {policyBlocked, allowed, clusterScopePolicies} = input;
@@ -58,6 +104,8 @@ export function updatePolicyJson(input: PolicyInput): string {
       throw new McoError('invalid images config: only one of AllowedRegistries or BlockedRegistries may be specified', 'spec.registrySources');
     }
   }
+  validateImagePolicyScopes(clusterScopePolicies.keys(), undefined, allowed, policyBlocked);
+  // Without lists or ClusterImagePolicy scopes the template comes back byte for byte (ImagePolicy-only clusters).
   if (allowed === undefined && policyBlocked === undefined && clusterScopePolicies.size === 0) return input.template;
 
   for (const [i, scope] of (policyBlocked ?? []).entries()) {

@@ -1,4 +1,4 @@
-import {compareBytes} from '../model/registries-conf.js';
+import {sortBytes} from '../model/registries-conf.js';
 
 /**
  * A deterministic topological sort with MCO's tie-breaking (runtime-utils
@@ -25,7 +25,7 @@ export class TopoGraph {
   }
 
   sorted(): string[] {
-    const all = [...this.ins.keys()].sort(compareBytes);
+    const all = sortBytes([...this.ins.keys()]);
     const pending = new Map<string, Set<string>>();
     for (const [n, s] of this.ins) pending.set(n, new Set(s));
     const used = new Set<string>();
@@ -50,7 +50,7 @@ export class TopoGraph {
         p.delete(node);
         if (p.size === 0 && !used.has(out)) next.push(out);
       }
-      next.sort(compareBytes);
+      sortBytes(next);
       queue.push(...next);
     }
     return res;

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {loadManifests} from '../../src/model/manifests.js';
 import {validateState} from '../../src/model/validate.js';
 import {renderMco} from '../../src/render/mco.js';
-import {ignitionRaw} from '../../src/render/machineconfig.js';
+import {ignitionRaw, machineConfigYaml} from '../../src/render/machineconfig.js';
 import {lineDiff, readOpt, readVectorCases} from '../support/vectors.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures', 'vectors');
@@ -49,6 +49,17 @@ describe('golden vectors (real MCO output)', () => {
       expect(out.machineConfig).to.equal(c.name !== 'no-image-cr');
       const warning = readOpt(join(exp, 'warning.txt'));
       expect(out.warnings.map((w) => w.message).join('\n') || undefined).to.equal(warning?.trim());
+    });
+  }
+});
+
+describe('MachineConfig YAML', () => {
+  for (const c of cases.filter((x) => readOpt(join(x.expectedDirs[0]!, 'machineconfig.yaml')) !== undefined)) {
+    it(`has MCO's shape for ${c.name}`, () => {
+      const want = readFileSync(join(c.expectedDirs[0]!, 'machineconfig.yaml'), 'utf8');
+      const version = /generated-by-controller-version: (\S+)/.exec(want)?.[1];
+      const out = renderMco(loadManifests([{file: 'input.yaml', text: c.input}]).state);
+      expect(machineConfigYaml('worker', out.files, {controllerVersion: version})).to.equal(want);
     });
   }
 });
