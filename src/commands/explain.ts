@@ -1,13 +1,13 @@
-import {Args} from '@oclif/core';
+import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../lib/base-command.js';
 import {UserError} from '../lib/errors.js';
 import {explainText} from '../lib/explain-text.js';
 import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
 import {out} from '../lib/output.js';
 import {loadState} from '../cluster/source.js';
-import {ExplainError, type ExplainResult} from '../model/explain.js';
+import {ExplainError} from '../model/explain.js';
 import {NodeConfigError} from '../model/node-config.js';
-import {explainService} from '../render/explain-service.js';
+import {explainService, type ExplainServiceResult} from '../render/explain-service.js';
 
 export default class Explain extends BaseCommand {
   static override summary = 'How a node resolves and pulls one image, from the node files MCO renders.';
@@ -22,6 +22,7 @@ export default class Explain extends BaseCommand {
     {description: 'Will nodes pull this tag, and from where?', command: '<%= config.bin %> explain quay.io/foo/bar:1.2 -f manifests/'},
     {description: 'A digest pull through mirrors, as JSON', command: '<%= config.bin %> explain quay.io/foo/bar@sha256:4f2b3c7d9e1a5b6c8d0e2f4a6b8c0d1e3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c -f manifests/ --json'},
     {description: 'A short name against the live cluster', command: '<%= config.bin %> explain ubi9/ubi-minimal'},
+    {description: 'Signature policy CRI-O applies to a pod in a namespace', command: '<%= config.bin %> explain quay.io/openshift-release-dev/ocp-release:4.18.1 -f examples/signature-policy-default.yaml -n team-a'},
   ];
 
   static override args = {
@@ -31,16 +32,18 @@ export default class Explain extends BaseCommand {
   static override flags = {
     ...sourceFlags,
     'release-image': releaseImageFlag,
+    namespace: Flags.string({char: 'n', description: 'Judge signatures as CRI-O does for a pod in this namespace (its /etc/crio/policies/<namespace>.json, written for ImagePolicy objects).'}),
   };
 
-  async run(): Promise<ExplainResult> {
+  async run(): Promise<ExplainServiceResult> {
     const {args, flags} = await this.parse(Explain);
     const loaded = await loadState(flags);
-    let result: ExplainResult;
+    let result: ExplainServiceResult;
     try {
       result = explainService(loaded, args.IMAGE_REF, {
         releaseImage: flags['release-image'],
         allowInvalid: loaded.mode === 'live',
+        namespace: flags.namespace,
         warn: (w) => this.addWarning(w),
       });
     } catch (e) {

@@ -1,6 +1,10 @@
 /** Human output of `explain`: a short trace, one step per line. */
 import type {CandidateExplain, EndpointExplain, ExplainResult} from '../model/explain.js';
+import {describeTrust, type SignatureTrust} from '../render/signatures.js';
 import type {Painter} from './output.js';
+
+type Candidate = CandidateExplain & {signatures?: SignatureTrust[]};
+type Result = ExplainResult & {candidates: Candidate[]; policyFile?: string};
 
 function tlsText(e: EndpointExplain): string {
   const t = e.tls;
@@ -17,7 +21,7 @@ function endpointLine(e: EndpointExplain, n: number, p: Painter): string {
   return `${head}  ${tlsText(e)}`;
 }
 
-function candidateLines(c: CandidateExplain, p: Painter): string[] {
+function candidateLines(c: Candidate, p: Painter, policyLabel: string): string[] {
   const out: string[] = [];
   out.push(p.bold(`${c.reference}`) + p.dim(`  (${c.kind} pull)`));
   if (c.entry) {
@@ -29,8 +33,9 @@ function candidateLines(c: CandidateExplain, p: Painter): string[] {
   if (c.policy) {
     const reqs = c.policy.requirements.map((r) => r.type).join(', ');
     const viaMirror = c.pullFrom !== undefined && c.pullFrom !== c.reference;
-    out.push(`  policy.json: ${c.policy.section} -> ${reqs}: ${c.policy.verdict}${viaMirror ? ` (judged on ${c.reference}, not on the mirror)` : ''}`);
-  } else out.push(`  policy.json: ${c.policyError}`);
+    out.push(`  ${policyLabel}: ${c.policy.section} -> ${reqs}: ${c.policy.verdict}${viaMirror ? ` (judged on ${c.reference}, not on the mirror)` : ''}`);
+    for (const t of c.signatures ?? []) out.push(`    signed by ${describeTrust(t)}`);
+  } else out.push(`  ${policyLabel}: ${c.policyError}`);
   const paint = c.outcome === 'pull' ? p.ok : c.outcome === 'signature-required' ? p.warn : p.err;
   out.push(`  result: ${paint(c.summary)}`);
   if (c.outcome === 'pull' || c.outcome === 'signature-required') {
@@ -45,11 +50,12 @@ function short(s: string): string {
   return s.replace(/(sha256:[0-9a-f]{12})[0-9a-f]{52}/g, '$1…');
 }
 
-export function explainText(r: ExplainResult, p: Painter): string[] {
+export function explainText(r: Result, p: Painter): string[] {
   return explainLines(r, p).map(short);
 }
 
-function explainLines(r: ExplainResult, p: Painter): string[] {
+function explainLines(r: Result, p: Painter): string[] {
+  const policyLabel = r.policyFile && r.policyFile !== '/etc/containers/policy.json' ? r.policyFile : 'policy.json';
   const out: string[] = [];
   if (r.shortName) {
     const s = r.shortName;
@@ -64,7 +70,7 @@ function explainLines(r: ExplainResult, p: Painter): string[] {
   }
   r.candidates.forEach((c, i) => {
     if (i > 0) out.push('');
-    out.push(...candidateLines(c, p));
+    out.push(...candidateLines(c, p, policyLabel));
   });
   out.push('');
   const imp = r.import.secure;

@@ -15,7 +15,7 @@
  * - import allowlist: see import-allowlist.ts.
  */
 import {admitImport, type ImportVerdict} from './import-allowlist.js';
-import {CERT_DIRS, loadNodeConfig, type NodeConfig, type NodeFileIn} from './node-config.js';
+import {CERT_DIRS, loadNodeConfig, POLICY_JSON, type NodeConfig, type NodeFileIn} from './node-config.js';
 import {decidePolicy, type PolicyDecision} from './policy-match.js';
 import {parseNormalizedNamed, parseReference, refName, refString, ReferenceError, type ImageReference} from './reference.js';
 import type {PullFromMirror} from './registries-conf.js';
@@ -29,6 +29,8 @@ export interface ExplainOptions {
   allowedRegistriesForImport?: RegistryLocation[];
   /** status.internalRegistryHostname (always allowed for imports). */
   internalRegistry?: string;
+  /** The policy file to judge with: policy.json, or a CRI-O per-namespace policy. */
+  policyPath?: string;
 }
 
 export interface TlsPlan {
@@ -147,7 +149,7 @@ function skipReason(reg: LoadedRegistry, pfm: PullFromMirror, digested: boolean)
   return undefined;
 }
 
-function explainCandidate(cfg: NodeConfig, ref: ImageReference, notes: string[]): CandidateExplain {
+function explainCandidate(cfg: NodeConfig, ref: ImageReference, notes: string[], policyLabel: string): CandidateExplain {
   const name = refName(ref);
   const digested = ref.digest !== undefined;
   const reg = findRegistry(cfg.registries, name) as (LoadedRegistry & {file: string}) | undefined;
@@ -207,7 +209,7 @@ function explainCandidate(cfg: NodeConfig, ref: ImageReference, notes: string[])
       summary = `fails: ${cfg.policyError}`;
       break;
     case 'rejected':
-      summary = `rejected by policy.json (${policy!.section}) after the manifest is fetched from ${usable!.reference}`;
+      summary = `rejected by ${policyLabel} (${policy!.section}) after the manifest is fetched from ${usable!.reference}`;
       break;
     case 'signature-required':
       summary = `signature required: pulls from ${usable!.reference} only if the image carries a valid signature (${policy!.section}: ${policy!.requirements.map((r) => r.type).join(', ')})`;
@@ -274,7 +276,8 @@ function resolveShortName(cfg: NodeConfig, input: string, notes: string[]): {ref
 }
 
 export function explainImage(files: NodeFileIn[], input: string, opts: ExplainOptions = {}): ExplainResult {
-  const cfg = loadNodeConfig(files);
+  const policyPath = opts.policyPath ?? POLICY_JSON;
+  const cfg = loadNodeConfig(files, policyPath);
   const notes: string[] = [];
   const text = input.replace(/^docker:\/\//, '');
   let refs: ImageReference[];
@@ -300,7 +303,7 @@ export function explainImage(files: NodeFileIn[], input: string, opts: ExplainOp
     }
     return r;
   });
-  const candidates = refs.map((r) => explainCandidate(cfg, r, notes));
+  const candidates = refs.map((r) => explainCandidate(cfg, r, notes, policyPath === POLICY_JSON ? 'policy.json' : policyPath));
   if (shortName) {
     const ok = candidates.find((c) => c.outcome === 'pull' || c.outcome === 'signature-required');
     if (ok) shortName.firstPullable = ok.reference;
@@ -316,7 +319,7 @@ export function explainImage(files: NodeFileIn[], input: string, opts: ExplainOp
       secure: admitImport(first, opts.allowedRegistriesForImport, internal, 'secure'),
       insecure: admitImport(first, opts.allowedRegistriesForImport, internal, 'any'),
     },
-    filesRead: [...cfg.registriesFiles, '/etc/containers/policy.json'],
+    filesRead: [...cfg.registriesFiles, policyPath],
     notes,
   };
 }

@@ -165,27 +165,27 @@ export function parseRegistriesFile(path: string, text: string): ParsedFile {
 }
 
 /** policy.json as signature/policy_config.go accepts it (the parts explain needs). */
-export function parsePolicyJson(text: string): PolicyJson {
+export function parsePolicyJson(text: string, path: string = POLICY_JSON): PolicyJson {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new NodeConfigError(`${POLICY_JSON}: ${(e as Error).message}`);
+    throw new NodeConfigError(`${path}: ${(e as Error).message}`);
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new NodeConfigError(`${POLICY_JSON}: not a JSON object`);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new NodeConfigError(`${path}: not a JSON object`);
   const d = doc as Record<string, unknown>;
   const reqs = (v: unknown, where: string): PolicyRequirementIn[] => {
-    if (!Array.isArray(v) || v.length === 0) throw new NodeConfigError(`${POLICY_JSON}: ${where}: List of verification policy requirements must not be empty`);
+    if (!Array.isArray(v) || v.length === 0) throw new NodeConfigError(`${path}: ${where}: List of verification policy requirements must not be empty`);
     return v.map((r) => {
-      if (typeof r !== 'object' || r === null || typeof (r as {type?: unknown}).type !== 'string') throw new NodeConfigError(`${POLICY_JSON}: ${where}: requirement without a "type"`);
+      if (typeof r !== 'object' || r === null || typeof (r as {type?: unknown}).type !== 'string') throw new NodeConfigError(`${path}: ${where}: requirement without a "type"`);
       const t = (r as PolicyRequirementIn).type;
       if (!['insecureAcceptAnything', 'reject', 'signedBy', 'sigstoreSigned', 'signedBaseLayer'].includes(t)) {
-        throw new NodeConfigError(`${POLICY_JSON}: ${where}: Unknown policy requirement type ${JSON.stringify(t)}`);
+        throw new NodeConfigError(`${path}: ${where}: Unknown policy requirement type ${JSON.stringify(t)}`);
       }
       return r as PolicyRequirementIn;
     });
   };
-  if (!('default' in d)) throw new NodeConfigError(`${POLICY_JSON}: Policy.default is missing`);
+  if (!('default' in d)) throw new NodeConfigError(`${path}: Policy.default is missing`);
   const transports: PolicyJson['transports'] = {};
   const t = (d.transports ?? {}) as Record<string, unknown>;
   for (const [name, scopes] of Object.entries(t)) {
@@ -196,7 +196,7 @@ export function parsePolicyJson(text: string): PolicyJson {
 }
 
 /** A node's effective configuration from its files. Throws NodeConfigError as containers/image would fail. */
-export function loadNodeConfig(files: NodeFileIn[]): NodeConfig {
+export function loadNodeConfig(files: NodeFileIn[], policyPath: string = POLICY_JSON): NodeConfig {
   const byPath = new Map(files.map((f) => [f.path, f.content]));
   const main = byPath.get(REGISTRIES_CONF);
   // No main file: containers/image continues with an empty configuration.
@@ -231,11 +231,11 @@ export function loadNodeConfig(files: NodeFileIn[]): NodeConfig {
   const registries = [...registryMap.keys()].sort().map((k) => registryMap.get(k)!);
   let policy: PolicyJson | undefined;
   let policyError: string | undefined;
-  const pj = byPath.get(POLICY_JSON);
-  if (pj === undefined) policyError = `${POLICY_JSON} is missing: containers/image refuses every pull`;
+  const pj = byPath.get(policyPath);
+  if (pj === undefined) policyError = `${policyPath} is missing: containers/image refuses every pull`;
   else {
     try {
-      policy = parsePolicyJson(pj);
+      policy = parsePolicyJson(pj, policyPath);
     } catch (e) {
       if (!(e instanceof NodeConfigError)) throw e;
       policyError = e.message;

@@ -70,6 +70,13 @@ describe('commands/explain', function () {
     expect(doc.result.shortName.searchOrigin).to.equal('/etc/containers/registries.conf.d/01-image-searchRegistries.conf');
   });
 
+  it('signature-requirement-names-the-policy-object-and-key', () => {
+    const r = cli('explain', 'quay.io/openshift-release-dev/ocp-release:4.18.1', '-f', join(process.cwd(), 'examples', 'signature-policy-default.yaml'));
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('policy.json: transports.docker["quay.io/openshift-release-dev/ocp-release"] -> sigstoreSigned: signature-required');
+    expect(r.stdout).to.contain('signed by ClusterImagePolicy openshift: public key sha256:3f2bac1f91d33103…, identity matchRepoDigestOrExact');
+  });
+
   it('invalid-reference-exits-2-with-one-line', () => {
     const r = cli('explain', 'quay.io/UPPER', '-f', file);
     expect(r.status).to.equal(2);

@@ -36,9 +36,18 @@ interface Check {
 
 interface Scenario {
   name: string;
-  dir: string;
+  /** The manifests rendered and explained. */
+  manifests: string;
   checks: Check[];
   tamper?: {edits: Array<{file: string; delete: string}>; mustFail: number[]};
+}
+
+const CHECK = /^(pull|podman-pull|resolve) (\S+) expect (ok-from \S+|\S+)$/;
+
+function parseCheck(file: string, i: number, raw: string, text: string): Check {
+  const m = CHECK.exec(text);
+  if (!m) throw new Error(`${file}:${i + 1}: bad check line (want: VERB REF expect OUTCOME): ${raw}`);
+  return {line: i + 1, verb: m[1] as Verb, ref: m[2]!, want: m[3]!, text};
 }
 
 function readChecks(file: string): Check[] {
@@ -46,13 +55,29 @@ function readChecks(file: string): Check[] {
   readFileSync(file, 'utf8')
     .split('\n')
     .forEach((raw, i) => {
-      const line = raw.replace(/#.*/, '').trim();
-      if (!line) return;
-      const m = /^(pull|podman-pull|resolve)\s+(\S+)\s+expect\s+(ok-from \S+|\S+)$/.exec(line.replace(/\s+/g, ' '));
-      if (!m) throw new Error(`${file}:${i + 1}: bad check line (want: VERB REF expect OUTCOME): ${raw}`);
-      out.push({line: i + 1, verb: m[1] as Verb, ref: m[2]!, want: m[3]!, text: line.replace(/\s+/g, ' ')});
+      const line = raw.replace(/#.*/, '').trim().replace(/\s+/g, ' ');
+      if (line) out.push(parseCheck(file, i, raw, line));
     });
   return out;
+}
+
+/** examples.txt: `EXAMPLE.yaml VERB REF expect OUTCOME`, checks on the repository's own examples/ as they are. */
+function readExampleChecks(): Scenario[] {
+  const file = join(E2E_DIR, 'examples.txt');
+  const byExample = new Map<string, Check[]>();
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((raw, i) => {
+      const line = raw.replace(/#.*/, '').trim().replace(/\s+/g, ' ');
+      if (!line) return;
+      const sp = line.indexOf(' ');
+      const example = line.slice(0, sp);
+      if (!existsSync(join(REPO, 'examples', example))) throw new Error(`${file}:${i + 1}: examples/${example} does not exist`);
+      const list = byExample.get(example) ?? [];
+      list.push(parseCheck(file, i, raw, line.slice(sp + 1)));
+      byExample.set(example, list);
+    });
+  return [...byExample.entries()].map(([example, checks]) => ({name: `examples/${example}`, manifests: join(REPO, 'examples', example), checks}));
 }
 
 function readScenarios(): Scenario[] {
@@ -62,13 +87,13 @@ function readScenarios(): Scenario[] {
     .map((name) => {
       const dir = join(SCENARIOS, name);
       const t = join(dir, 'tamper.json');
-      return {name, dir, checks: readChecks(join(dir, 'checks.txt')), ...(existsSync(t) ? {tamper: JSON.parse(readFileSync(t, 'utf8'))} : {})};
+      return {name, manifests: join(dir, 'manifests.yaml'), checks: readChecks(join(dir, 'checks.txt')), ...(existsSync(t) ? {tamper: JSON.parse(readFileSync(t, 'utf8'))} : {})};
     });
 }
 
 /** `render --out` through the real CLI entry point. */
-function renderScenario(dir: string, out: string): void {
-  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'run.js'), 'render', '-f', join(dir, 'manifests.yaml'), '--out', out], {encoding: 'utf8'});
+function renderScenario(manifests: string, out: string): void {
+  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'run.js'), 'render', '-f', manifests, '--out', out], {encoding: 'utf8'});
   if (r.status !== 0) throw new Error(`render failed (exit ${r.status}): ${r.stderr}`);
 }
 
@@ -76,8 +101,8 @@ function expand(lab: LabEnv, s: string): string {
   return s.replaceAll('${APP_DIGEST}', lab.appDigest).replaceAll('$APP_DIGEST', lab.appDigest).replaceAll('$ONLY3_DIGEST', lab.only3Digest);
 }
 
-async function explainFor(dir: string, ref: string): Promise<ExplainResult> {
-  const loaded = {...loadManifests(await readManifests([join(dir, 'manifests.yaml')])), mode: 'file' as const};
+async function explainFor(manifests: string, ref: string): Promise<ExplainResult> {
+  const loaded = {...loadManifests(await readManifests([manifests])), mode: 'file' as const};
   return explainService(loaded, ref, {warn: () => {}});
 }
 
@@ -91,7 +116,7 @@ interface Verdict {
 
 async function runCheck(lab: LabEnv, sc: Scenario, root: string, c: Check): Promise<Verdict> {
   const ref = expand(lab, c.ref);
-  const explained = await explainFor(sc.dir, ref);
+  const explained = await explainFor(sc.manifests, ref);
   const marks = takeMarks(lab);
   const run = runTool(lab, root, c.verb, ref);
   const cls = classify(run);
@@ -119,7 +144,7 @@ async function runCheck(lab: LabEnv, sc: Scenario, root: string, c: Check): Prom
 
 // E2E_ONLY=regex narrows the run to matching scenario names (for development).
 const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : undefined;
-const scenarios = readScenarios().filter((s) => !only || only.test(s.name) || s.name.startsWith('04-'));
+const scenarios = [...readScenarios(), ...readExampleChecks()].filter((s) => !only || only.test(s.name) || s.name.startsWith('04-'));
 
 describe('e2e: real skopeo/podman on rendered node files agree with explain', function () {
   this.timeout(600_000);
@@ -141,7 +166,7 @@ describe('e2e: real skopeo/podman on rendered node files agree with explain', fu
   for (const sc of scenarios.filter((s) => !s.tamper)) {
     describe(sc.name, function () {
       const root = join(work, sc.name);
-      before(() => renderScenario(sc.dir, root));
+      before(() => renderScenario(sc.manifests, root));
       for (const c of sc.checks) {
         it(`${c.line}: ${c.text}`, async function () {
           const v = await runCheck(lab!, sc, root, c);
@@ -156,7 +181,7 @@ describe('e2e: real skopeo/podman on rendered node files agree with explain', fu
     describe(`${sc.name} (negative control)`, function () {
       const root = join(work, sc.name);
       before(() => {
-        renderScenario(sc.dir, root);
+        renderScenario(sc.manifests, root);
         for (const e of sc.tamper!.edits) {
           const f = join(root, e.file);
           const text = readFileSync(f, 'utf8');
@@ -182,11 +207,11 @@ describe('e2e: real skopeo/podman on rendered node files agree with explain', fu
     it('explain --json through the CLI gives the same answer the suite used', async function () {
       const sc = scenarios.find((s) => s.name.startsWith('04-'))!;
       const ref = expand(lab!, '127.0.0.1:5001/lab/app@$APP_DIGEST');
-      const r = spawnSync(process.execPath, [join(REPO, 'bin', 'run.js'), 'explain', ref, '-f', join(sc.dir, 'manifests.yaml'), '--json'], {encoding: 'utf8'});
+      const r = spawnSync(process.execPath, [join(REPO, 'bin', 'run.js'), 'explain', ref, '-f', sc.manifests, '--json'], {encoding: 'utf8'});
       expect(r.status, r.stderr).to.equal(0);
       const doc = JSON.parse(r.stdout) as {status: number; result: ExplainResult};
       expect(doc.status).to.equal(0);
-      expect(doc.result).to.deep.equal(JSON.parse(JSON.stringify(await explainFor(sc.dir, ref))));
+      expect(doc.result).to.deep.equal(JSON.parse(JSON.stringify(await explainFor(sc.manifests, ref))));
       expect(doc.result.candidates[0]!.endpoints.filter((e) => e.tried).map((e) => e.reference.split('/')[0])).to.deep.equal(['127.0.0.1:5009', '127.0.0.1:5002', '127.0.0.1:5003', '127.0.0.1:5001']);
     });
   });

@@ -98,7 +98,7 @@ export function runTool(lab: LabEnv, root: string, verb: Verb, ref: string): Rea
   return {rc: r.status ?? 124, log: (r.stdout ?? '') + (r.stderr ?? ''), ms: Date.now() - t0};
 }
 
-export type RealClass = 'ok' | 'blocked' | 'rejected' | 'tls-error' | 'error' | 'timeout';
+export type RealClass = 'ok' | 'blocked' | 'rejected' | 'unsigned' | 'tls-error' | 'error' | 'timeout';
 
 /** The tool's final error message (podman's per-candidate " * " lines appended). */
 export function finalError(log: string): string {
@@ -120,6 +120,8 @@ export function classify(run: RealRun): RealClass {
   const err = finalError(run.log);
   if (err.includes('is blocked in')) return 'blocked';
   if (err.includes('rejected by policy')) return 'rejected';
+  // A signature requirement (signedBy / sigstoreSigned) met by an image without signatures.
+  if (err.includes('A signature was required, but no signature exists')) return 'unsigned';
   if (/x509:|tls: |HTTP response to HTTPS client/.test(err)) return 'tls-error';
   return 'error';
 }

@@ -58,7 +58,7 @@ function attempt(servers: Map<string, Server>, root: string, e: EndpointExplain)
 }
 
 export interface PullPrediction {
-  /** `ok-from HOST:PORT`, `blocked`, `rejected`, `tls-error` or `fail`. */
+  /** `ok-from HOST:PORT`, `blocked`, `rejected`, `unsigned`, `tls-error` or `fail`. */
   outcome: string;
   /** host:port of each endpoint the client tries, in order. */
   tried: string[];
@@ -75,7 +75,8 @@ export function predictPull(lab: LabEnv, root: string, c: CandidateExplain): Pul
     if (a.ok) {
       if (!c.policy) return {outcome: 'fail', tried};
       if (c.policy.verdict === 'reject') return {outcome: 'rejected', tried};
-      if (c.policy.verdict === 'signature-required') return {outcome: 'fail', tried};
+      // The lab's images carry no signatures.
+      if (c.policy.verdict === 'signature-required') return {outcome: 'unsigned', tried};
       return {outcome: `ok-from ${hostOf(e.reference).replace(/^localhost:/, '127.0.0.1:')}`, tried};
     }
     why.add(a.why);
