@@ -14,7 +14,7 @@
 //   FAKE_OC_IMAGE_PULL   nodes whose debug pod image cannot be pulled ("*" = all); only for `oc debug`
 //   FAKE_OC_EXIT         nodes for which oc fails: "worker-1=1"
 //   FAKE_OC_PODS         pod -> node map for exec: "mcd-abc=worker-0" (default: pod name minus "machine-config-daemon-")
-//   FAKE_OC_LOG          append one JSON line per call ({verb, node, pid}) to this file
+//   FAKE_OC_LOG          append JSON lines {event: start|end, verb, node, pod, pid, t} to this file
 import {spawn} from 'node:child_process';
 import {appendFileSync, existsSync} from 'node:fs';
 import {join} from 'node:path';
@@ -58,7 +58,11 @@ if (verb === 'debug') {
   rootArg = '/rootfs';
 } else die(`error: unknown command "${verb}" for "oc" (fake)`);
 
-if (env.FAKE_OC_LOG) appendFileSync(env.FAKE_OC_LOG, JSON.stringify({verb, node, pid: process.pid}) + '\n');
+if (env.FAKE_OC_LOG) {
+  const log = (event) => appendFileSync(env.FAKE_OC_LOG, JSON.stringify({event, verb, node, pod: verb === 'exec' ? before.slice(1).find((a, i, all) => !a.startsWith('-') && all[i - 1] !== '-n' && all[i - 1] !== '-c') : undefined, pid: process.pid, t: Date.now()}) + '\n');
+  log('start');
+  process.on('exit', () => log('end'));
+}
 
 const latency = Number(map(env.FAKE_OC_LATENCY)[node] ?? env.FAKE_OC_LATENCY_MS ?? 0);
 await new Promise((r) => setTimeout(r, latency));
