@@ -36,6 +36,9 @@ Exit 0: everything matches; 1: drift (or a degraded pool); 5: some nodes could n
   };
 
   async run(): Promise<VerifyReport> {
+    // Start loading the Kubernetes client (the slowest import) while the flags are parsed and oc is looked up.
+    const kube = import('../cluster/kube.js').then((m) => m.loadClient());
+    kube.catch(() => {});
     const {flags} = await this.parse(Verify);
     const timeoutMs = parseDuration('timeout', flags.timeout);
     const {runVerify} = await import('../cluster/verify-run.js');

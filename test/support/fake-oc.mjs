@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, setTimeout, setInterval */
+/* global process, setTimeout, setInterval, Buffer */
 // A fake `oc` for tests: implements
 //   oc debug node/N [--quiet] -- chroot /host sh -c SCRIPT sh /
 //   oc exec -n NS POD -c CONTAINER -- sh -c SCRIPT sh /rootfs
@@ -64,25 +64,39 @@ if (env.FAKE_OC_LOG) {
   process.on('exit', () => log('end'));
 }
 
+// The latency is the whole answer time, counted from the moment oc was started (a real oc's own
+// start-up and the work on the node are part of it): the work is done first, then the answer is
+// held back until the latency has passed.
 const latency = Number(map(env.FAKE_OC_LATENCY)[node] ?? env.FAKE_OC_LATENCY_MS ?? 0);
-await new Promise((r) => setTimeout(r, latency));
+const answer = () => new Promise((r) => setTimeout(r, Math.max(0, latency - process.uptime() * 1000)));
 
 if (matches(env.FAKE_OC_HANG, node)) {
+  await answer();
   if (verb === 'debug') process.stderr.write(`Starting pod/${node}-debug-fake ...\n`);
   setInterval(() => {}, 1 << 30);
 } else if (verb === 'debug' && matches(env.FAKE_OC_IMAGE_PULL, node)) {
+  await answer();
   die(
     `Starting pod/${node}-debug-fake ...\nRemoving debug pod ...\n` +
       `error: unable to start debug pod: container "container-00": ErrImagePull: Source image rejected: Running image quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'1'.repeat(64)} is rejected by policy.`,
   );
 } else if (map(env.FAKE_OC_EXIT)[node] !== undefined) {
+  await answer();
   die(`error: unable to upgrade connection: container not found ("${node}")`, Number(map(env.FAKE_OC_EXIT)[node]));
 } else {
   const root = join(env.FAKE_OC_ROOT ?? '', node);
-  if (!env.FAKE_OC_ROOT || !existsSync(root)) die(`Error from server (NotFound): nodes "${node}" not found`);
+  if (!env.FAKE_OC_ROOT || !existsSync(root)) await answer().then(() => die(`Error from server (NotFound): nodes "${node}" not found`));
   // Map the host root argument (the last one) to the fixture root.
   if (cmd[cmd.length - 1] !== rootArg) die(`error: fake oc expects the host root ${rootArg} as the last argument`);
   cmd = [...cmd.slice(0, -1), root + (rootArg === '/' ? '/' : '')];
-  const child = spawn(cmd[0], cmd.slice(1), {stdio: 'inherit'});
-  child.on('close', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+  const child = spawn(cmd[0], cmd.slice(1), {stdio: ['ignore', 'pipe', 'pipe']});
+  const out = [];
+  const err = [];
+  child.stdout.on('data', (b) => out.push(b));
+  child.stderr.on('data', (b) => err.push(b));
+  child.on('close', async (code, signal) => {
+    await answer();
+    process.stderr.write(Buffer.concat(err));
+    process.stdout.write(Buffer.concat(out), () => process.exit(code ?? (signal ? 128 : 1)));
+  });
 }
