@@ -243,6 +243,25 @@ describe('verify (fake cluster, fake oc)', function () {
     expect(JSON.parse(r.stdout)).to.include({status: 3, name: 'ClusterError'});
   });
 
+  it('progress n/N nodes with elapsed time on a terminal', async function () {
+    const {spawnSync} = await import('node:child_process');
+    if (spawnSync('script', ['--version']).error) this.skip();
+    await cluster();
+    const {fakeOcDir, BIN} = await import('../support/verify-cluster.js');
+    const {NODES_DIR} = await import('../support/gen-node-fixtures.js');
+    const {spawn} = await import('node:child_process');
+    // script(1) gives the CLI a pseudo-terminal, so stderr is a TTY.
+    const child = spawn('script', ['-qefc', `${process.execPath} ${BIN} verify --concurrency 1`, '/dev/null'], {
+      env: {...process.env, KUBECONFIG: srv!.writeKubeconfig(), PATH: `${fakeOcDir()}:${process.env.PATH}`, FAKE_OC_ROOT: join(NODES_DIR, 'all-match'), NO_COLOR: '1'},
+    });
+    let all = '';
+    child.stdout.on('data', (b) => (all += b));
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).to.equal(0);
+    for (const n of [0, 1, 2, 3]) expect(all).to.match(new RegExp(`\\r${n}/3 nodes, \\d+\\.\\ds`));
+    expect(all).to.contain('all files match');
+  });
+
   it('oc missing: one clear usage error', async () => {
     await cluster();
     const r = await runCli(srv!, ['verify', '--oc', '/nonexistent/oc']);
