@@ -124,7 +124,8 @@ export function classifyFailure(r: OcResult, via: Via, timeoutMs: number): Extra
   const lastLines = r.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-2).join(' / ');
   if (r.spawnError) return {ok: false, kind: 'spawn', error: `cannot run oc: ${r.spawnError}`, hint: 'install oc or pass --oc PATH', elapsedMs: r.elapsedMs};
   if (via === 'debug' && IMAGE_PULL.test(r.stderr)) {
-    return {ok: false, kind: 'image-pull', error: `the debug pod's image could not be pulled: ${lastLines}`, hint: 'the node may not pull the debug image (e.g. an allowlist without quay.io); retry with --via mcd', elapsedMs: r.elapsedMs};
+    const line = r.stderr.split('\n').find((l) => IMAGE_PULL.test(l))!.trim().replace(/^error: /, '');
+    return {ok: false, kind: 'image-pull', error: `the debug pod's image could not be pulled: ${line}`, hint: 'the node may not pull the debug image (e.g. an allowlist without quay.io); retry with --via mcd', elapsedMs: r.elapsedMs};
   }
   if (r.timedOut) {
     return {ok: false, kind: 'timeout', error: `no answer within ${Math.round(timeoutMs / 100) / 10}s${lastLines ? ` (${lastLines})` : ''}`, ...(via === 'debug' ? {hint: 'a debug pod that never starts often means its image cannot be pulled; try --via mcd'} : {}), elapsedMs: r.elapsedMs};

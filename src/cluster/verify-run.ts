@@ -69,7 +69,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
   }
   const builtIn = builtInPools(loaded.state);
   const [allPoolInputs, mcd] = await Promise.all([readPools(kube, rawPools, builtIn), opts.via === 'mcd' ? mcdPods(kube) : Promise.resolve(new Map<string, string>())]);
-  const pools = allPoolInputs.filter((p) => selectedRaw.some((r) => r.name === p.name));
+  let pools = allPoolInputs.filter((p) => selectedRaw.some((r) => r.name === p.name));
   let nodes = allNodes;
   if (opts.nodes && opts.nodes.length > 0) {
     const names = allNodes.map((n) => n.name);
@@ -80,6 +80,9 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
       }
     }
     nodes = nodes.filter((n) => opts.nodes!.includes(n.name));
+    // Only the pools of the selected nodes.
+    const wanted = new Set(nodes.map((n) => poolOfNode(n, allPoolInputs)?.name));
+    pools = pools.filter((p) => wanted.has(p.name));
   }
   // Nodes belong to the pool MCO assigns them to (computed over all pools, then filtered).
   if (opts.pools && opts.pools.length > 0) nodes = nodes.filter((n) => pools.some((p) => p.name === poolOfNode(n, allPoolInputs)?.name));

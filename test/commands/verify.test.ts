@@ -213,6 +213,7 @@ describe('verify (fake cluster, fake oc)', function () {
     expect(peak).to.equal(1);
     const b = await json(['--node', 'master-0']);
     expect(Object.keys(nodesOf(b.env.result))).to.deep.equal(['master-0']);
+    expect(b.env.result.pools.map((p) => p.name)).to.deep.equal(['master']);
     const c = await runCli(srv!, ['verify', '--node', 'wroker-1']);
     expect(c.code).to.equal(2);
     expect(c.stderr).to.contain('--node wroker-1: no such node; did you mean worker-1?');
