@@ -183,6 +183,15 @@ describe('verify (fake cluster, fake oc)', function () {
     expect(starts.map((e) => [e.verb, e.pod]).sort()).to.deep.equal(Object.values(MCD_PODS).map((p) => ['exec', p]).sort());
   });
 
+  it('--via mcd on a node without a machine-config-daemon pod: that node is unreadable, exit 5', async () => {
+    await cluster();
+    srv!.remove('pods', MCD_PODS['worker-1']!, 'openshift-machine-config-operator');
+    const {code, env} = await json(['--via', 'mcd']);
+    expect(code).to.equal(5);
+    expect(nodesOf(env.result)['worker-1']).to.include({state: 'unreadable', error: 'no machine-config-daemon pod runs on node worker-1'});
+    expect(nodesOf(env.result)['worker-0']!.state).to.equal('match');
+  });
+
   it('MachineConfig drift: a rendered-<pool> config without the rendered registries.conf', async () => {
     const files = renderedFiles()
       .filter((f) => !f.path.startsWith('/etc/docker'))

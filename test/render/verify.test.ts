@@ -1,5 +1,5 @@
 import {expect} from 'chai';
-import {buildReport, compareNode, nodeCaManagedDirs, poolOfNode, type ExpectedFile, type PoolInput} from '../../src/render/verify.js';
+import {buildReport, compareNode, compareRenderedMc, nodeCaManagedDirs, poolOfNode, type ExpectedFile, type PoolInput} from '../../src/render/verify.js';
 
 const pool = (name: string, sel: Record<string, string>, extra: Partial<PoolInput> = {}): PoolInput => ({name, nodeSelector: sel, degraded: false, updating: false, generatedMcName: `99-${name}-generated-registries`, ...extra});
 const expected: ExpectedFile[] = [
@@ -29,6 +29,18 @@ describe('verify report (pure)', () => {
     const u = compareNode({name: 'w', labels: {}}, undefined, expected, read({'/etc/containers/registries.conf': 'a = 1\n'}, ['/etc/containers/policy.json']));
     expect(u.state).to.equal('unreadable');
     expect(u.files.find((f) => f.path === '/etc/containers/policy.json')).to.include({state: 'unreadable', drift: false});
+  });
+
+  it('a pool whose current rendered config lacks the files but whose target has them is rolling out, not drift', () => {
+    const good = [{path: '/etc/containers/registries.conf', content: 'a = 1\n'}, {path: '/etc/containers/policy.json', content: '{}'}];
+    const old = [{path: '/etc/containers/registries.conf', content: 'a = 0\n'}, {path: '/etc/containers/policy.json', content: '{}'}];
+    const p = pool('worker', {}, {renderedConfig: 'rendered-worker-old', targetConfig: 'rendered-worker-new', renderedMc: {name: 'rendered-worker-old', files: old}, targetMc: {name: 'rendered-worker-new', files: good}});
+    const r = compareRenderedMc(p, expected);
+    expect(r.state).to.equal('rolling-out');
+    expect(r.files.every((f) => !f.drift)).to.equal(true);
+    const stuck = compareRenderedMc({...p, targetMc: {name: 'rendered-worker-new', files: old}}, expected);
+    expect(stuck.state).to.equal('differs');
+    expect(stuck.files.find((f) => f.path === '/etc/containers/registries.conf')!.changes).to.deep.equal(['a: 1 -> 0']);
   });
 
   it('exit codes: drift beats partial, partial beats match', () => {
