@@ -6,6 +6,8 @@
  * --via debug: oc debug node/N -- chroot /host sh -c SCRIPT sh /
  * --via mcd:   oc exec -n openshift-machine-config-operator POD -c machine-config-daemon -- sh -c SCRIPT sh /rootfs
  * The script's first argument is the host root; paths are printed relative to it.
+ * `oc debug` with a command returns the pod's log, where stdout and stderr are merged: the script
+ * keeps stderr out of its output (errors become marker lines).
  */
 import {runOc, type OcResult} from './oc.js';
 
@@ -29,7 +31,7 @@ export function readScript(extra: string[] = []): string {
     'emit() {',
     '  if [ ! -r "$R$1" ]; then echo "$M UNREADABLE $1"; return; fi',
     '  echo "$M FILE $1"',
-    '  base64 < "$R$1" || echo "$M ERROR $1"',
+    '  base64 < "$R$1" 2>/dev/null || echo "$M ERROR $1"',
     '}',
     `for f in ${paths.map(shQuote).join(' ')}; do`,
     '  if [ -f "$R$f" ]; then emit "$f"; elif [ -e "$R$f" ]; then echo "$M NOTFILE $f"; else echo "$M ABSENT $f"; fi',
@@ -39,7 +41,7 @@ export function readScript(extra: string[] = []): string {
     '  [ -f "$f" ] || continue',
     '  case "$f" in',
     '    */ca.crt) emit "${f#"$R"}" ;;',
-    '    *) echo "$M HASH ${f#"$R"} $(sha256sum < "$f" | cut -d" " -f1)" ;;',
+    '    *) echo "$M HASH ${f#"$R"} $(sha256sum < "$f" 2>/dev/null | cut -d" " -f1)" ;;',
     '  esac',
     `done; done; else echo "$M ABSENT ${CERTS_DIR}"; fi`,
     'echo "$M END"',

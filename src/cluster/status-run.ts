@@ -31,7 +31,7 @@ export interface StatusPool {
   renderedConfig?: string;
   targetConfig?: string;
   /** Does the pool's current rendered config hold the currently rendered files? */
-  renderedConfigHasFiles: 'yes' | 'no' | 'rolling-out' | 'missing';
+  renderedConfigHasFiles: 'yes' | 'no' | 'rolling-out' | 'missing' | 'unknown';
   /** The files that differ or are absent in that config. */
   differingFiles: string[];
   generatedMachineConfig: string;
@@ -121,7 +121,7 @@ export async function runStatus(opts: SourceOptions & {releaseImage?: string; no
       ...(p.degradedMessage ? {degradedMessage: p.degradedMessage} : {}),
       ...(p.renderedConfig ? {renderedConfig: p.renderedConfig} : {}),
       ...(p.targetConfig ? {targetConfig: p.targetConfig} : {}),
-      renderedConfigHasFiles: !rendered ? 'missing' : rendered.state === 'match' ? 'yes' : rendered.state === 'rolling-out' ? 'rolling-out' : rendered.state === 'missing' ? 'missing' : 'no',
+      renderedConfigHasFiles: !rendered ? 'unknown' : rendered.state === 'match' ? 'yes' : rendered.state === 'rolling-out' ? 'rolling-out' : rendered.state === 'missing' ? 'missing' : 'no',
       differingFiles: (rendered?.files ?? []).filter((f) => f.state !== 'match').map((f) => `${f.path} (${f.state})`),
       generatedMachineConfig: p.generatedMcName,
       generatedMachineConfigState: generated?.state ?? 'unknown',

@@ -96,9 +96,9 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
     done++;
     opts.onProgress?.(done, nodes.length);
     if (r.ok) return [n.name, {ok: true, files: r.read.files, unreadable: r.read.unreadable, hashes: r.read.hashes, elapsedMs: r.elapsedMs}];
-    return [n.name, {ok: false, error: r.error, ...(r.hint ? {hint: r.hint} : {}), elapsedMs: r.elapsedMs, kind: r.kind} as NodeReadInput];
+    return [n.name, {ok: false, error: r.error, ...(r.hint ? {hint: r.hint} : {}), elapsedMs: r.elapsedMs, kind: r.kind}];
   });
-  const pulls = results.filter(([, r]) => !r.ok && (r as {kind?: string}).kind === 'image-pull').map(([n]) => n);
+  const pulls = results.filter(([, r]) => !r.ok && r.kind === 'image-pull').map(([n]) => n);
   if (pulls.length > 0) {
     opts.warn({code: 'debug-image-pull', message: `oc debug could not pull the debug pod image on ${pulls.length} node(s) (${pulls.slice(0, 3).join(', ')}${pulls.length > 3 ? ', ...' : ''}): the nodes may not be allowed to pull it (e.g. an allowlist without quay.io); retry with --via mcd`});
   }

@@ -61,7 +61,7 @@ rendered config already holds the files render produces now. With -f only the co
     L.push(p.bold('pools'));
     for (const pool of r.pools) {
       const state = pool.degraded ? p.err(`DEGRADED: ${pool.degradedMessage ?? ''}`) : pool.updating ? p.warn('updating') : p.ok('updated');
-      const has = {yes: p.ok('has the rendered files'), no: p.err(`lacks the rendered files: ${pool.differingFiles.join(', ')}`), 'rolling-out': p.warn('moving to a config with the rendered files'), missing: p.err('rendered config not found')}[pool.renderedConfigHasFiles];
+      const has = {yes: p.ok('has the rendered files'), no: p.err(`lacks the rendered files: ${pool.differingFiles.join(', ')}`), 'rolling-out': p.warn('moving to a config with the rendered files'), missing: p.err('rendered config not found'), unknown: p.warn('unknown (render failed, see above)')}[pool.renderedConfigHasFiles];
       L.push(`  ${pool.name}  ${pool.updatedMachineCount ?? '?'}/${pool.machineCount ?? '?'} updated, ${pool.degradedMachineCount ?? 0} degraded  ${state}`);
       L.push(`    ${pool.renderedConfig ?? '(no rendered config)'}: ${has}`);
       if (pool.generatedMachineConfigState !== 'match') L.push(`    ${pool.generatedMachineConfig}: ${p.err(pool.generatedMachineConfigState)}`);

@@ -140,7 +140,7 @@ export interface NodeInput {
 
 export type NodeReadInput =
   | {ok: true; files: Map<string, string>; unreadable: string[]; hashes: Map<string, string>; elapsedMs?: number}
-  | {ok: false; error: string; hint?: string; elapsedMs?: number};
+  | {ok: false; error: string; hint?: string; elapsedMs?: number; kind?: string};
 
 const DROPIN_DIR = '/etc/containers/registries.conf.d/';
 const CERTS_DIR = '/etc/docker/certs.d/';

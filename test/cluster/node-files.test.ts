@@ -86,6 +86,10 @@ describe('reading node files in one shell call', () => {
     const pull = classifyFailure({...base, stderr: 'error: container "container-00": ErrImagePull: rejected by policy'}, 'debug', 60000);
     expect(pull.kind).to.equal('image-pull');
     expect(pull.hint).to.match(/--via mcd/);
+    // What a current oc prints when the kubelet backs off pulling the debug image.
+    const backoff = classifyFailure({...base, stderr: 'Starting pod/worker-0-debug-x7 ...\nTo use host binaries, run `chroot /host`\n\nRemoving debug pod ...\nerror: Back-off pulling image "quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:aa"\n'}, 'debug', 60000);
+    expect(backoff.kind).to.equal('image-pull');
+    expect(backoff.error).to.equal('the debug pod\'s image could not be pulled: Back-off pulling image "quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:aa"');
     expect(classifyFailure({...base, stderr: 'error: unable to upgrade connection'}, 'debug', 60000)).to.include({kind: 'exit'});
     expect(classifyFailure({...base, code: null, stderr: '', timedOut: true}, 'debug', 1500).error).to.match(/no answer within 1.5s/);
     expect(classifyFailure({...base, stderr: '', spawnError: 'spawn oc ENOENT'}, 'mcd', 1).kind).to.equal('spawn');
