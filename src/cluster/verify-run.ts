@@ -10,9 +10,9 @@ import {mapLimit} from '../lib/concurrency.js';
 import type {Warning} from '../lib/warnings.js';
 import {suggest} from '../model/suggest.js';
 import {builtInPools, renderService, type RenderResult} from '../render/service.js';
-import {buildReport, poolOfNode, type NodeReadInput, type VerifyReport} from '../render/verify.js';
+import {buildReport, poolOfNode, type NodeReadInput, type PoolInput, type VerifyReport} from '../render/verify.js';
 import {connect, type Kube} from './kube.js';
-import {listNodes, listPools, mcdPods, readPools} from './machine-state.js';
+import {listNodes, listPools, mcdPods, poolSummary, readPools} from './machine-state.js';
 import {readNode, type Via} from './node-files.js';
 import {loadState, type SourceOptions} from './source.js';
 
@@ -52,11 +52,15 @@ export interface VerifyRun {
 export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
   const started = Date.now();
   const ocPath = await findOc(opts.oc, opts.env);
+  // The configuration and the machine state are read at the same time; nodes are read while the
+  // (large) MachineConfigs are still being fetched.
+  const kubeP = connect(opts);
+  const machinesP = kubeP.then((k) => Promise.all([listPools(k), listNodes(k)]));
+  machinesP.catch(() => {});
   const loaded = await loadState(opts);
   const render = renderService(loaded, {releaseImage: opts.releaseImage, allowInvalid: loaded.mode === 'live', warn: opts.warn});
-  const kube: Kube = (loaded as {kube?: Kube}).kube ?? (await connect(opts));
-  const [rawPools, allNodes] = await Promise.all([listPools(kube), listNodes(kube)]);
-  let selectedRaw = rawPools;
+  const kube: Kube = await kubeP;
+  const [rawPools, allNodes] = await machinesP;
   if (opts.pools && opts.pools.length > 0) {
     const names = rawPools.map((p) => p.name);
     for (const p of opts.pools) {
@@ -65,12 +69,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
         throw new UserError(`--pool ${p}: no such MachineConfigPool${s ? `; did you mean ${s}?` : ''} (have: ${names.join(', ') || 'none'})`);
       }
     }
-    selectedRaw = rawPools.filter((p) => opts.pools!.includes(p.name));
   }
-  const builtIn = builtInPools(loaded.state);
-  const [allPoolInputs, mcd] = await Promise.all([readPools(kube, rawPools, builtIn), opts.via === 'mcd' ? mcdPods(kube) : Promise.resolve(new Map<string, string>())]);
-  let pools = allPoolInputs.filter((p) => selectedRaw.some((r) => r.name === p.name));
-  let nodes = allNodes;
   if (opts.nodes && opts.nodes.length > 0) {
     const names = allNodes.map((n) => n.name);
     for (const n of opts.nodes) {
@@ -79,15 +78,21 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
         throw new UserError(`--node ${n}: no such node${s ? `; did you mean ${s}?` : ''}`);
       }
     }
-    nodes = nodes.filter((n) => opts.nodes!.includes(n.name));
-    // Only the pools of the selected nodes.
-    const wanted = new Set(nodes.map((n) => poolOfNode(n, allPoolInputs)?.name));
-    pools = pools.filter((p) => wanted.has(p.name));
   }
-  // Nodes belong to the pool MCO assigns them to (computed over all pools, then filtered).
-  if (opts.pools && opts.pools.length > 0) nodes = nodes.filter((n) => pools.some((p) => p.name === poolOfNode(n, allPoolInputs)?.name));
+  // Nodes belong to the pool MCO assigns them to, computed over all pools (selectors only).
+  const shapes: PoolInput[] = rawPools.map((p) => ({...poolSummary(p), generatedMcName: ''}));
+  const poolNameOf = new Map(allNodes.map((n) => [n.name, poolOfNode(n, shapes)?.name]));
+  let nodes = allNodes;
+  if (opts.nodes && opts.nodes.length > 0) nodes = nodes.filter((n) => opts.nodes!.includes(n.name));
+  if (opts.pools && opts.pools.length > 0) nodes = nodes.filter((n) => opts.pools!.includes(poolNameOf.get(n.name) ?? ''));
   nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let wantedPools = rawPools.map((p) => p.name);
+  if (opts.pools && opts.pools.length > 0) wantedPools = wantedPools.filter((p) => opts.pools!.includes(p));
+  if (opts.nodes && opts.nodes.length > 0) wantedPools = wantedPools.filter((p) => nodes.some((n) => poolNameOf.get(n.name) === p));
 
+  const poolsP = readPools(kube, rawPools, builtInPools(loaded.state));
+  poolsP.catch(() => {});
+  const mcd = opts.via === 'mcd' ? await mcdPods(kube) : new Map<string, string>();
   const extraPaths = render.files.map((f) => f.path);
   let done = 0;
   opts.onProgress?.(0, nodes.length);
@@ -98,6 +103,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
     if (r.ok) return [n.name, {ok: true, files: r.read.files, unreadable: r.read.unreadable, hashes: r.read.hashes, elapsedMs: r.elapsedMs}];
     return [n.name, {ok: false, error: r.error, ...(r.hint ? {hint: r.hint} : {}), elapsedMs: r.elapsedMs, kind: r.kind}];
   });
+  const pools = (await poolsP).filter((p) => wantedPools.includes(p.name));
   const pulls = results.filter(([, r]) => !r.ok && r.kind === 'image-pull').map(([n]) => n);
   if (pulls.length > 0) {
     opts.warn({code: 'debug-image-pull', message: `oc debug could not pull the debug pod image on ${pulls.length} node(s) (${pulls.slice(0, 3).join(', ')}${pulls.length > 3 ? ', ...' : ''}): the nodes may not be allowed to pull it (e.g. an allowlist without quay.io); retry with --via mcd`});
