@@ -228,6 +228,19 @@ describe('verify (fake cluster, fake oc)', function () {
     expect(c.stderr).to.contain('--node wroker-1: no such node; did you mean worker-1?');
   });
 
+  it('--concurrency bounds the oc calls running at once, and they do run in parallel', async () => {
+    const log = logFile();
+    const {code} = await json(['--concurrency', '2'], {FAKE_OC_LOG: log, FAKE_OC_LATENCY_MS: '1500'});
+    expect(code).to.equal(0);
+    let running = 0;
+    let peak = 0;
+    for (const e of readLog(log).sort((x, y) => x.t - y.t || (x.event === 'end' ? -1 : 1))) {
+      running += e.event === 'start' ? 1 : -1;
+      peak = Math.max(peak, running);
+    }
+    expect(peak).to.equal(2);
+  });
+
   it('-f manifests that differ from the cluster show up as MachineConfig and node drift', async () => {
     await cluster();
     const dir = mkdtempSync(join(tmpdir(), 'gitops-'));
