@@ -5,7 +5,6 @@
 // process's peak RSS for a small and the full node count (memory should stay flat).
 // Usage: node scripts/bench-verify.js [--nodes 200] [--concurrency 20] [--latency-ms 1000] [--json] [--strict]
 // `npm run bench` may call it; it needs a built dist/ (npm run build).
-/* global setInterval, clearInterval */
 import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync} from 'node:fs';
 import {availableParallelism, tmpdir} from 'node:os';

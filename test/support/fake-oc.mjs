@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, setTimeout, setInterval, Buffer */
 // A fake `oc` for tests: implements
 //   oc debug node/N [--quiet] -- chroot /host sh -c SCRIPT sh /
 //   oc exec -n NS POD -c CONTAINER -- sh -c SCRIPT sh /rootfs

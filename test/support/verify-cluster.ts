@@ -3,6 +3,7 @@
  * of test/fixtures/verify/cluster.yaml plus pools, nodes, MachineConfigs and
  * machine-config-daemon pods, and a directory with the fake `oc` to put first on PATH.
  */
+import {machineConfigYaml} from '../../src/render/machineconfig.js';
 import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, symlinkSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -59,7 +60,8 @@ export function clusterObjects(opts: ClusterOptions = {}): KubeObject[] {
   const objects = parseAllDocuments(text).map((d) => d.toJSON() as KubeObject);
   const loaded = loadManifests([{file: CLUSTER_YAML, text}]);
   const res = renderService(loaded, {warn: () => {}, pools: ['master', 'worker']});
-  for (const mc of res.machineConfigs) objects.push(parse(mc.yaml) as KubeObject);
+  const generated = res.files.filter((f) => f.origin === 'machineconfig');
+  for (const mc of res.machineConfigs) objects.push(parse(machineConfigYaml(mc.pool, generated)) as KubeObject);
   const mcFiles = res.files.filter((f) => f.origin !== 'daemon');
   const nodes = [...NODE_NAMES, ...(opts.workers ?? [])];
   for (const pool of ['master', 'worker'] as const) {
