@@ -10,9 +10,8 @@ import {Plugin} from '@oclif/core';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const plugin = new Plugin({root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, isRoot: true});
 await plugin.load();
-// Commands load concurrently, so their order in plugin.manifest varies between runs: sort them.
-const m = plugin.manifest;
-const manifest = {...m, commands: Object.fromEntries(Object.keys(m.commands).sort().map((k) => [k, m.commands[k]]))};
+// Commands load concurrently, so their order varies from run to run: sort them for a stable file.
+const manifest = {...plugin.manifest, commands: Object.fromEntries(Object.entries(plugin.manifest.commands).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))};
 const text = JSON.stringify(manifest, null, 2) + '\n';
 const file = join(root, 'oclif.manifest.json');
 if (process.argv.includes('--check')) {

@@ -92,6 +92,32 @@ export function keepFormatting(original: string, s0: string, s1: string): string
   return out.join('\n');
 }
 
+/** Does the text write block sequences flush with their parent key (`key:` then `- item` at the same indent)? */
+export function compactSequences(text: string): boolean {
+  const lines = text.split('\n');
+  let compact = 0;
+  let indented = 0;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const m = /^(\s*)[^\s#-][^#]*:\s*(#.*)?$/.exec(lines[i]!);
+    if (!m) continue;
+    const next = lines[i + 1]!;
+    if (next.startsWith(m[1]! + '- ') || next === m[1]! + '-') compact++;
+    else if (next.startsWith(m[1]! + '  - ')) indented++;
+  }
+  return compact > indented;
+}
+
+function sameYaml(a: string, b: string): boolean {
+  try {
+    const x = parseAllDocuments(a);
+    const y = parseAllDocuments(b);
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    return x.every((d, i) => d.errors.length === 0 && canon(d.toJS()) === canon(y[i]!.toJS()));
+  } catch {
+    return false;
+  }
+}
+
 interface FileEdit {
   file: string;
   /** Document index -> new body (undefined: delete the document). */
@@ -173,13 +199,15 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
       }
       const after = e.docs.get(i);
       if (after === undefined) return;
-      // Render with the sequence style of the original, or added lines get the wrong indentation.
-      const style = {lineWidth: 0, indentSeq: !/^([ ]*)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n\1- /m.test(segment)};
-      const s0 = d.toString(style);
+      // Render in the file's own sequence style (`key:\n- item` vs `key:\n  - item`), so lines line up.
+      const opts = {lineWidth: 0, indentSeq: !compactSequences(segment)};
+      const s0 = d.toString(opts);
       d.contents = syncNode(d, d.contents, after) as typeof d.contents;
-      let s1 = d.toString(style);
+      let s1 = d.toString(opts);
       if (i > 0 && !s1.startsWith('---') && segment.trimStart().startsWith('---')) s1 = '---\n' + s1;
-      result += keepFormatting(segment, s0, s1);
+      const kept = keepFormatting(segment, s0, s1);
+      // Never trust the line splice blindly: it must mean exactly what the library wrote.
+      result += sameYaml(kept, s1) ? kept : s1;
     });
     result += text.slice(pos);
     for (const body of e.appended) {

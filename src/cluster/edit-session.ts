@@ -130,7 +130,7 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
       if (attempt >= max) throw new ConflictError(`${e.message}: the objects kept changing under us for ${max} attempts; nothing was changed (run the command again)`);
       hooks.progress(`attempt ${attempt}: ${e.message}; re-reading and re-applying the same intent`);
       // Exponential backoff with full jitter spreads concurrent writers apart.
-      await new Promise((r) => setTimeout(r, 10 + Math.random() * 50 * 2 ** Math.min(attempt, 5)));
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 50 * 2 ** Math.min(attempt, 6)));
       continue;
     }
     if (opts.wait && plan.pools.length > 0) {

@@ -87,7 +87,7 @@ export function clusterError(kube: Kube, what: string, e: unknown): ClusterError
   if (code === 401) return new ClusterError(`${what}: unauthorized as user ${kube.user} on ${kube.server}`, 'log in again with `oc login`');
   if (code === 403) return new ClusterError(`${what}: forbidden for user ${kube.user} on ${kube.server}`, 'the command needs cluster-admin (or get/list on that resource)');
   if (code !== undefined) return new ClusterError(`${what}: the API server at ${kube.server} answered ${code}: ${briefBody(e)}`);
-  return new ClusterError(`${what}: cannot reach the API server at ${kube.server}: ${(e as Error).message ?? e}`);
+  return new ClusterError(`${what} as user ${kube.user}: cannot reach the API server at ${kube.server}: ${(e as Error).message ?? e}`);
 }
 
 function briefBody(e: unknown): string {

@@ -57,28 +57,46 @@ function opDescription(noun: Noun, op: ListOp | 'list'): string {
   }
 }
 
+const EXAMPLE_FILE: Record<Noun, string> = {allow: 'allowlist', block: 'blocklist', insecure: 'insecure', search: 'search', import: 'allowlist'};
+
+const SUMMARY: Record<ListOp | 'list', (field: string) => string> = {
+  add: (f) => `Add entries to ${f}.`,
+  remove: (f) => `Remove entries from ${f}.`,
+  set: (f) => `Replace ${f} with exactly the given entries.`,
+  list: (f) => `Show ${f}.`,
+};
+
+export function summaryOf(noun: Noun, op: ListOp | 'list'): string {
+  return SUMMARY[op](FIELD[noun]);
+}
+
 function examples(noun: Noun, op: ListOp | 'list'): Array<{description: string; command: string}> {
   const bin = `<%= config.bin %> ${noun} ${op}`;
   const s = SAMPLE[noun];
-  if (op === 'list') return [{description: `Show ${FIELD[noun]} in manifests`, command: `${bin} -f examples/allowlist.yaml`}, {description: 'From the cluster, as JSON', command: `${bin} --json`}];
+  const file = `examples/${EXAMPLE_FILE[noun]}.yaml`;
+  if (op === 'list') return [{description: `Show ${FIELD[noun]} of a manifest`, command: `${bin} -f ${file}`}, {description: 'From the cluster, as JSON', command: `${bin} --json`}];
+  const verb = op === 'add' ? 'adding' : op === 'remove' ? 'removing' : 'setting';
   const list = [
-    {description: `Preview ${op === 'add' ? 'adding' : op === 'remove' ? 'removing' : 'setting'} ${s[0]} on the cluster`, command: `${bin} ${s[0]} --dry-run`},
-    {description: 'Edit a GitOps manifest in place without asking', command: `${bin} ${s.join(' ')} -f examples/allowlist.yaml --yes`},
+    {description: `Preview ${verb} ${s[0]} in a manifest (object diff, node-file diffs, disruption); nothing is written`, command: `${bin} ${s[0]} -f ${file} --dry-run`},
+    {description: 'The same on the live cluster', command: `${bin} ${s[0]} --dry-run`},
+    {description: 'Edit a GitOps directory in place without asking', command: `${bin} ${s.join(' ')} -f clusters/prod/ --yes`},
   ];
-  if (noun === 'search' && op === 'add') list.push({description: 'Put a registry first in the search order', command: `${bin} registry.example.com --position 1 --dry-run`});
-  if (noun === 'import' && op === 'add') list.push({description: 'Allow importing from a registry without TLS verification', command: `${bin} registry.lab.example.com:5000 --insecure --dry-run`});
-  if (op !== 'set') list.push({description: 'Apply to the cluster and wait for the pools to roll out', command: `${bin} ${s[0]} --yes --wait --timeout 45m`});
+  if (noun === 'search' && op === 'add') list.push({description: 'Put a registry first in the search order', command: `${bin} registry.example.com --position 1 -f ${file} --dry-run`});
+  if (noun === 'import' && op === 'add') list.push({description: 'Allow importing from a registry without TLS verification', command: `${bin} registry.lab.example.com:5000 --insecure -f ${file} --dry-run`});
+  if (op !== 'set' && noun !== 'import') list.push({description: 'Apply to the cluster and wait for the pools to roll out', command: `${bin} ${s[0]} --yes --wait --timeout 45m`});
   return list;
 }
 
 export function listEditCommand(noun: Noun, op: ListOp) {
   return class extends EditCommand {
-    static override summary = opDescription(noun, op).split(': ')[0]!.replace(/\.$/, '') + '.';
+    static override summary = summaryOf(noun, op);
     static override description = `${opDescription(noun, op)}
 
-The change is planned first: errors (anything the API server or MCO would refuse) exit 2 with nothing written;
-the preview shows the object diff, the diff of every node file that changes and the predicted disruption per pool.
-Live mode writes with the resourceVersion it read and re-applies the same intent after a conflict.`;
+The change is planned first. Errors (anything the API server or MCO would refuse) exit 2 with nothing written.
+The preview shows the object diff, the diff of every node file that changes and the predicted disruption per
+pool. Without a terminal, --yes is required. Live mode writes with the resourceVersion it read and re-applies
+the same intent after a conflict (exit 4 when that keeps failing); with -f the manifests are rewritten in
+place, keeping comments and formatting, atomically (one writer at a time).`;
     static override examples = examples(noun, op);
     static override strict = false;
     static override args = {
@@ -102,7 +120,7 @@ Live mode writes with the resourceVersion it read and re-applies the same intent
 
 export function listShowCommand(noun: Noun) {
   return class extends BaseCommand {
-    static override summary = opDescription(noun, 'list').split(': ')[0]! + '.';
+    static override summary = summaryOf(noun, 'list');
     static override description = opDescription(noun, 'list') + '\nOne entry per line on stdout (import: `domain` or `domain insecure`).';
     static override examples = examples(noun, 'list');
     static override flags = {...sourceFlags};

@@ -163,10 +163,15 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
   const payloadRepo = payloadRepoOf(releaseImage);
 
   if (changes.length > 0) {
-    // Everything the API server would refuse about the objects we write.
-    const touched = new Set(changes.map((c) => c.kind));
-    errors.push(...after.problems.filter((p) => [...touched].some((k) => (p.source ?? '').includes(`/${k.toLowerCase()}/`))));
-    errors.push(...validateState(afterState).filter((p) => !validateState(beforeState).some((q) => formatProblem(q) === formatProblem(p)) || touched.has('Image')));
+    // Everything the API server would refuse about the objects we write is an error; problems that
+    // were already there in objects this edit does not touch are reported, not blocking.
+    const touched = changes.map((c) => `/${c.kind.toLowerCase()}/${c.name}`);
+    const isTouched = (p: Problem) => touched.some((t) => (p.source ?? '').includes(t));
+    const before = new Set([...stateOf(current, label).problems, ...validateState(beforeState)].map((p) => formatProblem(p)));
+    for (const p of [...after.problems, ...validateState(afterState)]) {
+      if (isTouched(p) || !before.has(formatProblem(p))) errors.push(p);
+      else warnings.push({code: 'existing-invalid', field: p.field, message: `already in the cluster and left as it is: ${formatProblem(p)}`});
+    }
   }
 
   const viewBefore = renderNodeView(beforeState);
@@ -174,11 +179,14 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
   if (changes.length > 0) {
     if (viewAfter.outcome.error) {
       const e = viewAfter.outcome.error;
-      errors.push({field: e.field ?? 'spec', value: e.value, message: `MCO would refuse the whole sync and nodes would keep their current files: ${e.message}`, mco: e.message});
+      if (viewBefore.outcome.error?.message === e.message) {
+        warnings.push({code: 'mco-refuses', field: e.field, message: `MCO already refuses the whole sync (nodes keep old files) and still will after this edit: ${e.message}`});
+      } else errors.push({field: e.field ?? 'spec', value: e.value, message: `MCO would refuse the whole sync and nodes would keep their current files: ${e.message}`, mco: e.message});
     }
     errors.push(...viewAfter.problems);
-    const droppedBefore = droppedScopes(beforeState, viewBefore.outcome.warnings.length > 0, payloadRepo);
-    const droppedAfter = droppedScopes(afterState, viewAfter.outcome.warnings.length > 0, payloadRepo);
+    const isDrop = (w: {code?: string}) => w.code === undefined || w.code === 'payload-blocked-dropped';
+    const droppedBefore = droppedScopes(beforeState, viewBefore.outcome.warnings.some(isDrop), payloadRepo);
+    const droppedAfter = droppedScopes(afterState, viewAfter.outcome.warnings.some(isDrop), payloadRepo);
     const fresh = droppedAfter.filter((d) => !droppedBefore.includes(d));
     for (const d of fresh) {
       errors.push({
@@ -189,7 +197,7 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
           `MCO would silently drop this entry (it only logs "cannot block the repository being used by the payload"), so nothing would be blocked. ` +
           `Mirror the payload first, e.g. \`oc registries mirror add ${payloadRepo} MIRROR_HOST/ocp/release --kind idms\` ` +
           `and \`oc registries mirror add quay.io/openshift-release-dev/ocp-v4.0-art-dev MIRROR_HOST/ocp/release --kind idms\`, then block ${d}`,
-        mco: viewAfter.outcome.warnings[0]?.message,
+        mco: viewAfter.outcome.warnings.find(isDrop)?.message,
       });
     }
     for (const d of droppedAfter.filter((x) => droppedBefore.includes(x))) {
@@ -200,9 +208,14 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     warnings.push({code: 'release-image-assumed', message: `no ClusterVersion in the input: assuming the release payload lives in ${DEFAULT_RELEASE_REPO} (pass --release-image to be exact)`});
   }
   warnings.push(...configurationWarnings(afterState));
+  for (const w of viewAfter.outcome.warnings) {
+    if (w.code === 'order-dependent') warnings.push({code: 'mco-order-dependent', field: w.field, message: w.message});
+    else if (w.code === 'hint') warnings.push({code: 'mco-hint', field: w.field, message: w.message});
+  }
   const policyAfter = viewAfter.files.find((f) => f.path === POLICY_JSON_PATH);
   if (policyAfter?.changed && !afterState.image?.spec.registrySources?.allowedRegistries && /"default": \[\s*\{\s*"type": "reject"/.test(policyAfter.content)) {
-    warnings.push({code: 'blocked-payload-default-reject', field: 'spec.registrySources.blockedRegistries', message: `blocking exactly the payload repository makes MCO write policy.json with default "reject": only ${payloadRepo} stays pullable on every node (an allowlist nobody asked for); block a wider scope or add another blocked entry`});
+    // FINDINGS 1.1 (same rule and code as the render service).
+    warnings.push({code: 'implicit-allowlist', field: 'spec.registrySources.blockedRegistries', message: `blocking exactly the payload repository makes MCO write policy.json with default "reject": only ${payloadRepo} stays pullable on every node (an allowlist nobody asked for); block a wider scope (e.g. the registry) or add another blocked entry`});
   }
   if (opts.strict) {
     for (const w of warnings) errors.push({field: w.field ?? 'configuration', message: `${w.message} (an error with --strict)`});

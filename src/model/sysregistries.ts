@@ -51,6 +51,13 @@ export function loadRegistries(conf: RegistriesConf): LoadedRegistry[] {
     if (same.length > 0 && same[0]!.insecure !== loaded.insecure) {
       throw new RegistriesConfError(`registry '${key}' is defined multiple times with conflicting 'insecure' setting`);
     }
+    if (same.length > 0 && same[0]!.blocked !== loaded.blocked) {
+      throw new RegistriesConfError(`registry '${key}' is defined multiple times with conflicting 'blocked' setting`);
+    }
+    // loadConfigFile: a wildcard prefix must be exactly `*.domain`.
+    if (prefix.startsWith('*.') && /[/@:]/.test(prefix)) {
+      throw new RegistriesConfError(`Wildcarded prefix should be in the format: *.example.com. Current prefix ${JSON.stringify(prefix)} is incorrectly formatted`);
+    }
     same.push(loaded);
     byKey.set(key, same);
     out.push(loaded);
@@ -111,13 +118,16 @@ export function pullSources(reg: LoadedRegistry, ref: ImageReference): PullSourc
     }
   }
   endpoints.push([{location: reg.location, insecure: reg.insecure, pullFromMirror: ''}, true]);
+  return endpoints.map(([endpoint, isSource]) => ({endpoint, isSource, reference: rewriteReference(reg, endpoint.location, ref)}));
+}
+
+/** Endpoint.rewriteReference: the reference as asked of an endpoint (its location replaces the matched prefix). */
+export function rewriteReference(reg: LoadedRegistry, location: string, ref: ImageReference): ImageReference {
   const s = refString(ref);
-  return endpoints.map(([endpoint, isSource]) => {
-    const n = refMatchingPrefix(s, reg.matchPrefix);
-    if (n === -1) throw new RegistriesConfError(`invalid prefix '${reg.matchPrefix}' for reference '${s}'`);
-    if (endpoint.location === '') return {endpoint, isSource, reference: ref};
-    return {endpoint, isSource, reference: parseNamed(endpoint.location + s.slice(n))};
-  });
+  const n = refMatchingPrefix(s, reg.matchPrefix);
+  if (n === -1) throw new RegistriesConfError(`invalid prefix '${reg.matchPrefix}' for reference '${s}'`);
+  if (location === '') return ref;
+  return parseNamed(location + s.slice(n));
 }
 
 export {refName};

@@ -1,5 +1,6 @@
 /** File mode (-f) of the editing commands, through the real CLI (bin/run.js). */
 import {expect} from 'chai';
+import {spawn, spawnSync} from 'node:child_process';
 import {generateKeyPairSync} from 'node:crypto';
 import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -107,6 +108,35 @@ describe('editing commands on GitOps manifests (-f)', function () {
     expect(r.code).to.equal(2);
     expect(r.stderr).to.contain('pass --yes');
     expect(readFileSync(join(dir, 'image.yaml'), 'utf8')).to.equal(GITOPS);
+  });
+
+  it('on a terminal: asks, applies on yes, changes nothing on no', async function () {
+    if (spawnSync('script', ['--version']).status !== 0) this.skip();
+    for (const answer of ['y', 'n']) {
+      const dir = tmp({'image.yaml': GITOPS});
+      const file = join(dir, 'image.yaml');
+      const {code, output} = await new Promise<{code: number; output: string}>((resolve) => {
+        // `script` gives the CLI a pseudo-terminal; we answer the prompt through it.
+        const child = spawn('script', ['-qec', `${process.execPath} ${join(ROOT, 'bin/run.js')} allow add ghcr.io -f ${file}`, '/dev/null'], {env: {...process.env, NO_COLOR: '1'}});
+        let output = '';
+        let answered = false;
+        child.stdout.on('data', (d) => {
+          output += d;
+          if (!answered && output.includes('(y/N)')) {
+            answered = true;
+            child.stdin.write(`${answer}\r`);
+          }
+        });
+        child.on('close', (c) => resolve({code: c ?? 70, output}));
+      });
+      expect(code, output).to.equal(0);
+      expect(output).to.contain('Apply 1 change(s) to');
+      if (answer === 'y') expect(readFileSync(file, 'utf8')).to.contain('- ghcr.io');
+      else {
+        expect(output).to.contain('nothing was changed');
+        expect(readFileSync(file, 'utf8')).to.equal(GITOPS);
+      }
+    }
   });
 
   it('refuses when two files define the same object', async () => {

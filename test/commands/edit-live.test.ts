@@ -97,7 +97,7 @@ describe('editing commands on a live cluster (fake API server, real client-node)
     await srv.close();
     r = await run(['allow', 'add', 'ghcr.io', '--yes'], env);
     expect(r.code).to.equal(3);
-    expect(r.stderr).to.contain('cannot reach the API server');
+    expect(r.stderr).to.contain('cannot reach the API server').and.contain('as user alice');
   });
 
   it('a 422 from the API server is a validation error (exit 2)', async () => {
@@ -114,6 +114,15 @@ describe('editing commands on a live cluster (fake API server, real client-node)
     expect(r.code).to.equal(0);
     expect(r.stdout).to.contain('Dry run: nothing was written.');
     expect(srv.count({verb: 'update'}) + srv.count({verb: 'create'})).to.equal(0);
+  });
+
+  it('creates images.config.openshift.io/cluster when the cluster has none', async () => {
+    srv.remove('images', 'cluster');
+    const r = await run(['search', 'add', 'registry.example.com', '--yes', '--json'], env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout).result.applied[0]).to.include({kind: 'Image', action: 'create'});
+    expect((srv.get('images', 'cluster') as Obj).spec).to.deep.equal({registrySources: {containerRuntimeSearchRegistries: ['registry.example.com']}});
+    expect(srv.count({verb: 'create', resource: 'images', status: 201})).to.equal(1);
   });
 
   it('no-ops exit 0 without writing', async () => {

@@ -84,7 +84,17 @@ describe('plan: editing the Image config', () => {
   it('blocking exactly the payload repository warns that policy.json turns default-reject', () => {
     const p = plan(cluster({}, [PAYLOAD_IDMS]), editorFor(list('blocked', 'add', 'quay.io/openshift-release-dev/ocp-release')));
     expect(p.errors).to.deep.equal([]);
-    expect(p.warnings.map((w) => w.code)).to.include('blocked-payload-default-reject');
+    expect(p.warnings.map((w) => w.code)).to.include('implicit-allowlist');
+  });
+
+  it('problems already present in objects the edit does not touch are warnings, not errors', () => {
+    const bad = {apiVersion: 'config.openshift.io/v1', kind: 'ImageDigestMirrorSet', metadata: {name: 'old'}, spec: {imageDigestMirrors: [{source: 'quay.io/x', mirrors: ['https://bad.example.com/x']}]}};
+    const p = plan(cluster({}, [bad]), editorFor(list('insecure', 'add', 'registry.lab.example.com')));
+    expect(p.errors).to.deep.equal([]);
+    expect(p.warnings.filter((w) => w.code === 'existing-invalid' || w.code === 'mco-refuses').length).to.be.greaterThan(0);
+    // ...but the same problem in an object the edit writes is an error.
+    const both = plan(cluster({registrySources: {allowedRegistries: ['quay.io'], blockedRegistries: ['docker.io']}}), editorFor(list('insecure', 'add', 'registry.lab.example.com')));
+    expect(both.errors.map((e) => e.message).join()).to.contain('only one of blockedRegistries or allowedRegistries');
   });
 
   it('allowed and blocked both set is refused (API server rule)', () => {

@@ -15,7 +15,7 @@ spec.additionalTrustedCA.name when missing. Several certificates per key are all
 and private keys are refused (exit 2); expired, not-yet-valid and non-CA certificates are warned about.`;
 
   static override examples = [
-    {description: 'Preview trusting a lab registry on port 5000', command: '<%= config.bin %> trust-ca add registry.lab.example.com:5000 --cert ca.pem --dry-run'},
+    {description: 'Preview trusting a lab registry on port 5000', command: '<%= config.bin %> trust-ca add registry.lab.example.com:5000 --cert test/fixtures/certs/ca.pem -f examples/trusted-ca.yaml --dry-run'},
     {description: 'Apply to a GitOps manifest directory', command: '<%= config.bin %> trust-ca add registry.example.com --cert ca.pem -f manifests/ --yes'},
   ];
 

@@ -17,6 +17,7 @@ export default class TrustCaList extends BaseCommand {
 HOST[:PORT], days to expiry, CA or not, subject.`;
 
   static override examples = [
+    {description: 'From a manifest', command: '<%= config.bin %> trust-ca list -f examples/trusted-ca.yaml'},
     {description: 'From the cluster', command: '<%= config.bin %> trust-ca list'},
     {description: 'From manifests, as JSON', command: '<%= config.bin %> trust-ca list -f manifests/ --json'},
   ];

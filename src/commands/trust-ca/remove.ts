@@ -8,7 +8,7 @@ export default class TrustCaRemove extends EditCommand {
 The ConfigMap and spec.additionalTrustedCA.name stay. Removing a key that is not there is a no-op (exit 0).`;
 
   static override examples = [
-    {description: 'Preview the removal', command: '<%= config.bin %> trust-ca remove registry.lab.example.com:5000 --dry-run'},
+    {description: 'Preview the removal', command: '<%= config.bin %> trust-ca remove registry.example.com:5000 -f examples/trusted-ca.yaml --dry-run'},
     {description: 'Remove from manifests without asking', command: '<%= config.bin %> trust-ca remove registry.example.com -f manifests/ --yes'},
   ];
 

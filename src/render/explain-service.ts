@@ -1,0 +1,63 @@
+/**
+ * The explain service: validation and rendering as `render` does them, then the
+ * explanation computed from the rendered node files, with the signature policy
+ * objects behind any signature requirement. Pure: state in, result out.
+ */
+import {ValidationError} from '../lib/errors.js';
+import type {Warning} from '../lib/warnings.js';
+import {explainImage, type CandidateExplain, type ExplainResult} from '../model/explain.js';
+import type {LoadResult} from '../model/manifests.js';
+import {renderNodeView} from './node-view.js';
+import {prepareState} from './service.js';
+import {signatureRequirementFor, type SignatureTrust} from './signatures.js';
+import {CRIO_POLICY_PATH} from './sigstore.js';
+
+export interface ExplainServiceOptions {
+  releaseImage?: string;
+  allowInvalid?: boolean;
+  /** Judge as CRI-O does for a pod in this namespace (its /etc/crio/policies/<namespace>.json when MCO writes one). */
+  namespace?: string;
+  warn: (w: Warning) => void;
+}
+
+export interface ExplainedCandidate extends CandidateExplain {
+  /** For a signature requirement: the ClusterImagePolicy / ImagePolicy objects and their roots of trust. */
+  signatures?: SignatureTrust[];
+}
+
+export interface ExplainServiceResult extends ExplainResult {
+  candidates: ExplainedCandidate[];
+  /** The policy file the verdicts come from. */
+  policyFile: string;
+}
+
+export function explainService(loaded: LoadResult, ref: string, opts: ExplainServiceOptions): ExplainServiceResult {
+  const state = prepareState(loaded, {releaseImage: opts.releaseImage, allowInvalid: opts.allowInvalid, warn: opts.warn});
+  const view = renderNodeView(state);
+  if (view.outcome.error) {
+    const e = view.outcome.error;
+    throw new ValidationError([{field: e.field ?? 'spec', value: e.value, source: e.source, message: `MCO refuses the whole sync and nodes keep their current files: ${e.message}`, mco: e.message}]);
+  }
+  if (view.problems.length > 0) throw new ValidationError(view.problems);
+  const spec = state.image?.spec;
+  const nsPolicy = opts.namespace !== undefined ? CRIO_POLICY_PATH(opts.namespace) : undefined;
+  const policyFile = nsPolicy && view.files.some((f) => f.path === nsPolicy) ? nsPolicy : '/etc/containers/policy.json';
+  const result = explainImage(view.files, ref, {
+    allowedRegistriesForImport: spec?.allowedRegistriesForImport,
+    internalRegistry: state.image?.status?.internalRegistryHostname,
+    policyPath: policyFile,
+  });
+  if (opts.namespace !== undefined) {
+    result.notes.push(
+      policyFile === nsPolicy
+        ? `CRI-O judges pods in namespace ${opts.namespace} with ${nsPolicy} (ImagePolicy objects there); podman and skopeo use /etc/containers/policy.json.`
+        : `MCO writes no ${nsPolicy} (no ImagePolicy applies in namespace ${opts.namespace}): CRI-O uses /etc/containers/policy.json there too.`,
+    );
+  }
+  const candidates: ExplainedCandidate[] = result.candidates.map((c) => {
+    if (c.policy?.verdict !== 'signature-required') return c;
+    const sig = signatureRequirementFor(c.reference, state, {namespace: policyFile === nsPolicy ? opts.namespace : undefined, outcome: view.outcome});
+    return sig.signatures.length > 0 ? {...c, signatures: sig.signatures} : c;
+  });
+  return {...result, candidates, policyFile};
+}
