@@ -7,9 +7,10 @@
 import {join} from 'node:path';
 import {ConflictError, UserError, ValidationError} from '../lib/errors.js';
 import {ExitCode} from '../lib/exit-codes.js';
-import {editManifests, objectYaml, type FileText, type PlacedChange} from '../model/manifest-edit.js';
-import {loadManifests} from '../model/manifests.js';
-import {migrateIcsp, mirrorSetObject, type Migration} from '../model/mirrors.js';
+import {editManifests, type FileText, type PlacedChange} from '../model/manifest-edit.js';
+import {stringify} from 'yaml';
+import {loadManifests, type LoadedObject} from '../model/manifests.js';
+import {migrateIcsp, mirrorSetObject, type Migration, type MigrationPair} from '../model/mirrors.js';
 import type {ObjectChange as PlannedChange} from '../model/plan.js';
 import type {ClusterState} from '../model/types.js';
 import {validateMirrorSets} from '../model/validate.js';
@@ -63,8 +64,10 @@ function plan(state: ClusterState, deleteIcsp: boolean): {migration: Migration; 
   return {migration, proof, ...(proofWithoutIcsp ? {proofWithoutIcsp} : {})};
 }
 
-function objectsOf(m: Migration): MigratedObject[] {
-  return m.pairs.map((p) => ({icsp: p.icsp.name, idms: p.idms.name, alreadyMigrated: p.alreadyMigrated, yaml: objectYaml(p.idms)}));
+const toYaml = (body: Record<string, unknown>) => stringify(body, {indentSeq: false, lineWidth: 0});
+
+function objectsOf(m: Migration, objects: LoadedObject[]): MigratedObject[] {
+  return m.pairs.map((p) => ({icsp: p.icsp.name, idms: p.idms.name, alreadyMigrated: p.alreadyMigrated, yaml: toYaml(idmsBody(p, objects))}));
 }
 
 function requireProof(opts: MigrateOptions, proofs: Array<EquivalenceProof | undefined>): void {
@@ -81,15 +84,32 @@ async function confirm(opts: MigrateOptions, io: MigrateIo, where: string): Prom
   if (!(await io.confirm(`Write the migration to ${where}?`))) throw new UserError('not confirmed; nothing was changed', ExitCode.usage);
 }
 
+/**
+ * The IDMS object for one pair: the converted rules, plus the ICSP's labels and
+ * annotations (oc-mirror marks its objects with labels that tooling selects on).
+ */
+function idmsBody(pair: MigrationPair, objects: LoadedObject[]): Record<string, unknown> {
+  const body = mirrorSetObject(pair.idms) as {metadata: Record<string, unknown>};
+  const meta = objects.find((o) => o.kind === 'ImageContentSourcePolicy' && o.name === pair.icsp.name)?.body.metadata as Record<string, unknown> | undefined;
+  const labels = meta?.labels as Record<string, string> | undefined;
+  const annotations = {...((meta?.annotations as Record<string, string> | undefined) ?? {})};
+  delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  if (labels && Object.keys(labels).length > 0) body.metadata.labels = {...labels};
+  if (Object.keys(annotations).length > 0) body.metadata.annotations = annotations;
+  return body;
+}
+
 /** Live writes: every IDMS is created before any ICSP is deleted, so nodes never lose a mirror. */
-function liveChanges(m: Migration): PlannedChange[] {
-  const ordered = [...m.changes.filter((c) => c.action === 'create'), ...m.changes.filter((c) => c.action !== 'create')];
-  return ordered.map((c) => ({kind: c.kind, name: c.name, action: c.action, after: c.after ? mirrorSetObject(c.after) : undefined, diff: ''}));
+function liveChanges(m: Migration, objects: LoadedObject[]): PlannedChange[] {
+  const creates = m.pairs.filter((p) => !p.alreadyMigrated).map((p): PlannedChange => ({kind: 'ImageDigestMirrorSet', name: p.idms.name, action: 'create', after: idmsBody(p, objects), diff: ''}));
+  const deletes = m.changes.filter((c) => c.action === 'delete').map((c): PlannedChange => ({kind: c.kind, name: c.name, action: 'delete', diff: ''}));
+  return [...creates, ...deletes];
 }
 
 export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<MigrateResult> {
   const fileMode = Boolean(opts.file && opts.file.length > 0);
   let state: ClusterState;
+  let objects: LoadedObject[];
   let texts: FileText[] = [];
   let live: Awaited<ReturnType<typeof import('./live-state.js').readLiveState>> | undefined;
   const readLive = async () => {
@@ -104,20 +124,22 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
     const loaded = loadManifests(inputs);
     if (loaded.problems.length > 0) throw new ValidationError(loaded.problems);
     state = loaded.state;
+    objects = loaded.objects;
     if (opts.releaseImage) state.releaseImage = opts.releaseImage;
   } else {
     live = await readLive();
     state = live.state;
+    objects = live.objects;
   }
   // In files, "in place" means the ICSP document becomes the IDMS document.
   const deleteIcsp = fileMode && !opts.out ? true : opts.deleteIcsp && !opts.out;
   const p = plan(state, deleteIcsp);
-  const base = {mode: fileMode ? ('file' as const) : ('live' as const), objects: objectsOf(p.migration), proof: p.proof, ...(p.proofWithoutIcsp ? {proofWithoutIcsp: p.proofWithoutIcsp} : {}), written: [] as string[], icspDeleted: [] as string[]};
+  const base = {mode: fileMode ? ('file' as const) : ('live' as const), objects: objectsOf(p.migration, objects), proof: p.proof, ...(p.proofWithoutIcsp ? {proofWithoutIcsp: p.proofWithoutIcsp} : {}), written: [] as string[], icspDeleted: [] as string[]};
   if (p.migration.pairs.length === 0 || opts.dryRun) return {...base, target: 'none'};
   requireProof(opts, [p.proof, p.proofWithoutIcsp]);
 
   if (opts.out) {
-    const edits = p.migration.pairs.map((x) => ({file: join(opts.out!, `imagedigestmirrorset-${x.idms.name}.yaml`), after: objectYaml(x.idms)}));
+    const edits = p.migration.pairs.map((x) => ({file: join(opts.out!, `imagedigestmirrorset-${x.idms.name}.yaml`), after: toYaml(idmsBody(x, objects))}));
     await confirm(opts, io, opts.out);
     return {...base, target: 'out', written: await writeFilesAtomic(edits)};
   }
@@ -135,7 +157,7 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
   await confirm(opts, io, `the cluster at ${live!.kube.server}`);
   const {applyLive, WriteConflict} = await import('./write-live.js');
   const written: string[] = [];
-  let changes = liveChanges(p.migration);
+  let changes = liveChanges(p.migration, objects);
   for (let attempt = 1; ; attempt++) {
     try {
       for (const a of await applyLive(live!.kube, changes)) written.push(`${a.action} ${a.kind}/${a.name}`);
@@ -145,7 +167,8 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
       if (attempt >= 4) throw new ConflictError(`${e.message}; still conflicting after ${attempt} attempts${written.length ? ` (already applied: ${written.join('; ')})` : '; nothing was changed'}`);
       io.progress(`conflict: ${e.message}; re-reading (attempt ${attempt + 1})`);
       live = await readLive();
-      changes = liveChanges(plan(live.state, deleteIcsp).migration);
+      objects = live.objects;
+      changes = liveChanges(plan(live.state, deleteIcsp).migration, objects);
     }
   }
   return {...base, target: 'cluster', written, icspDeleted: deleteIcsp ? p.migration.pairs.map((x) => x.icsp.name) : []};

@@ -27,7 +27,7 @@ function run(args: string[], env: Record<string, string>, cwd?: string): Promise
 const image = (spec: Record<string, unknown> = {}): KubeObject => ({apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: {name: 'cluster'}, spec});
 const cv: KubeObject = {apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion', metadata: {name: 'version'}, status: {desired: {image: RELEASE}}};
 const idms = (name: string, rules: Array<Record<string, unknown>>, labels?: Record<string, string>): KubeObject => ({apiVersion: 'config.openshift.io/v1', kind: 'ImageDigestMirrorSet', metadata: {name, ...(labels ? {labels} : {})}, spec: {imageDigestMirrors: rules}});
-const icsp = (name: string, rules: Array<Record<string, unknown>>): KubeObject => ({apiVersion: 'operator.openshift.io/v1alpha1', kind: 'ImageContentSourcePolicy', metadata: {name}, spec: {repositoryDigestMirrors: rules}});
+const icsp = (name: string, rules: Array<Record<string, unknown>>, labels?: Record<string, string>): KubeObject => ({apiVersion: 'operator.openshift.io/v1alpha1', kind: 'ImageContentSourcePolicy', metadata: {name, ...(labels ? {labels} : {})}, spec: {repositoryDigestMirrors: rules}});
 
 describe('mirror commands: live mode against the fake API server', function () {
   this.timeout(60000);
@@ -101,7 +101,7 @@ describe('mirror commands: live mode against the fake API server', function () {
   });
 
   it('mirror migrate creates the IDMS objects, keeps the ICSPs, and proves nothing changes on nodes', async () => {
-    await start([icsp('release-0', [{source: 'quay.io/openshift-release-dev/ocp-release', mirrors: ['m.example.com/ocp4']}, {source: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev', mirrors: ['m.example.com/ocp4']}])]);
+    await start([icsp('release-0', [{source: 'quay.io/openshift-release-dev/ocp-release', mirrors: ['m.example.com/ocp4']}, {source: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev', mirrors: ['m.example.com/ocp4']}], {'operators.openshift.org/catalog': 'true'})]);
     const r = await run(['mirror', 'migrate', '--yes', '--json'], env);
     expect(r.status, r.stderr).to.equal(0);
     const res = JSON.parse(r.stdout) as {result: {proof: {identical: boolean}; proofWithoutIcsp: {identical: boolean}; icspDeleted: string[]}};
@@ -109,6 +109,7 @@ describe('mirror commands: live mode against the fake API server', function () {
     expect(res.result.proofWithoutIcsp.identical).to.equal(true);
     expect(res.result.icspDeleted).to.deep.equal([]);
     expect(srv.get('imagedigestmirrorsets', 'release-0')!.spec).to.deep.equal({imageDigestMirrors: [{source: 'quay.io/openshift-release-dev/ocp-release', mirrors: ['m.example.com/ocp4']}, {source: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev', mirrors: ['m.example.com/ocp4']}]});
+    expect(srv.get('imagedigestmirrorsets', 'release-0')!.metadata!.labels).to.deep.equal({'operators.openshift.org/catalog': 'true'});
     expect(srv.get('imagecontentsourcepolicies', 'release-0')).to.not.equal(undefined);
     // Running it again recognises the earlier migration; --delete-icsp then only deletes.
     const again = await run(['mirror', 'migrate', '--delete-icsp', '--yes', '--json'], env);
