@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {loadState} from '../../cluster/source.js';
 import {BaseCommand} from '../../lib/base-command.js';
+import {formatProblem} from '../../lib/errors.js';
 import {sourceFlags} from '../../lib/flags.js';
 import {out} from '../../lib/output.js';
 import {formatMirrorTable, listMirrors, type MirrorListRow} from '../../model/mirrors.js';
@@ -31,7 +32,11 @@ With --effective, the merged pull order per source that nodes use (MCO merges al
   async run(): Promise<MirrorListResult> {
     const {flags} = await this.parse(MirrorList);
     const loaded = await loadState(flags);
-    if (loaded.problems.length > 0) this.fail(loaded.problems);
+    if (loaded.problems.length > 0) {
+      // Manifests must be valid; what is already in a cluster is shown anyway, with the problems as warnings.
+      if (loaded.mode === 'file') this.fail(loaded.problems);
+      for (const p of loaded.problems) this.addWarning({code: 'invalid-object', field: p.field, message: formatProblem(p)});
+    }
     const result: MirrorListResult = {rows: listMirrors(loaded.state), effective: effectiveMirrors(loaded.state.mirrorSets)};
     if (this.jsonEnabled()) return result;
     if (flags.effective) {
