@@ -4,6 +4,7 @@
  * the same plan, preview, confirmation, file and live apply as every other
  * editing command. Pure.
  */
+import type {Problem} from '../lib/errors.js';
 import type {Warning} from '../lib/warnings.js';
 import {effectiveMirrors, payloadBlockRefusal} from '../render/mirrors.js';
 import type {EditChange, Editor} from './edit.js';
@@ -41,16 +42,23 @@ export function pullOrderLines(edit: MirrorEdit, source: string): string[] {
  * Blocked scopes covering the release payload that MCO starts (or stops)
  * honouring because the payload gains (or loses) its last usable digest mirror.
  */
-function blockEffects(before: ClusterState, after: ClusterState): string[] {
-  const out: string[] = [];
+function blockEffects(before: ClusterState, after: ClusterState): {notes: string[]; problems: Problem[]} {
+  const notes: string[] = [];
+  const problems: Problem[] = [];
   for (const scope of before.image?.spec.registrySources?.blockedRegistries ?? []) {
     const was = payloadBlockRefusal(before, scope);
     const now = payloadBlockRefusal(after, scope);
     if (!was.coversPayload) continue;
-    if (was.refused && !now.refused) out.push(`blockedRegistries entry ${scope} now takes effect: the release payload ${now.payloadRepo} has a usable digest mirror, so MCO stops dropping it (registries.conf gets blocked = true)`);
-    if (!was.refused && now.refused) out.push(`blockedRegistries entry ${scope} stops taking effect: ${now.reason}`);
+    if (was.refused && !now.refused) notes.push(`blockedRegistries entry ${scope} now takes effect: the release payload ${now.payloadRepo} has a usable digest mirror, so MCO stops dropping it (registries.conf gets blocked = true)`);
+    if (!was.refused && now.refused) {
+      problems.push({
+        field: 'spec.registrySources.blockedRegistries',
+        value: scope,
+        message: `is in effect only because the release payload ${now.payloadRepo} has a usable digest mirror; after this change MCO would silently stop blocking it (${now.mirrors.length === 0 ? 'no digest mirror left' : 'no unblocked digest mirror left'}). Keep a digest mirror for ${now.payloadRepo}, or remove the block first`,
+      });
+    }
   }
-  return out;
+  return {notes, problems};
 }
 
 /**
@@ -76,8 +84,13 @@ export function mirrorEditor(intent: MirrorIntent): Editor {
     });
     const summary = [...edit.changes.map((c) => describe(c, intent)), ...edit.notes];
     if (edit.changes.length > 0 && edit.problems.length === 0) summary.push(...pullOrderLines(edit, intent.source));
-    if (edit.changes.length > 0) summary.push(...blockEffects(state, {...state, mirrorSets: edit.sets}));
+    const problems = [...edit.problems];
+    if (edit.changes.length > 0 && edit.problems.length === 0) {
+      const effects = blockEffects(state, {...state, mirrorSets: edit.sets});
+      summary.push(...effects.notes);
+      problems.push(...effects.problems);
+    }
     const warnings: Warning[] = [...edit.warnings];
-    return {changes, problems: edit.problems, summary, warnings};
+    return {changes, problems, summary, warnings};
   };
 }
