@@ -10,7 +10,7 @@
 import {chmod, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import {isMap, isScalar, isSeq, parseAllDocuments, stringify, type Document, type Node} from 'yaml';
-import {diffLines} from '../lib/diff.js';
+import {diffLines} from '../lib/unified-diff.js';
 import {ConflictError, UserError} from '../lib/errors.js';
 import type {CurrentObject} from '../model/edit.js';
 import type {ObjectChange} from '../model/plan.js';
@@ -85,8 +85,8 @@ export function keepFormatting(original: string, s0: string, s1: string): string
   const out: string[] = [];
   let i = 0;
   for (const op of ops) {
-    if (op.type === ' ') out.push(o[i++]!);
-    else if (op.type === '-') i++;
+    if (op.op === ' ') out.push(o[i++]!);
+    else if (op.op === '-') i++;
     else out.push(op.line);
   }
   return out.join('\n');

@@ -5,7 +5,7 @@
 import {certificatesIn, type CertInfo} from '../lib/cert-info.js';
 import {UserError} from '../lib/errors.js';
 import {configurationWarnings, type Warning} from '../lib/warnings.js';
-import type {MirrorRule, RegistryLocation, RegistrySources} from '../model/types.js';
+import {poolRollout, type MirrorRule, type PoolRollout, type RegistryLocation, type RegistrySources} from '../model/types.js';
 import {CA_NAMESPACE, caPath} from '../render/node-view.js';
 import {builtInPools, prepareState, renderService, type RenderResult} from '../render/service.js';
 import {compareGenerated, compareRenderedMc} from '../render/verify.js';
@@ -20,16 +20,7 @@ export interface StatusCa {
   errors?: string[];
 }
 
-export interface StatusPool {
-  name: string;
-  machineCount?: number;
-  updatedMachineCount?: number;
-  degradedMachineCount?: number;
-  updating: boolean;
-  degraded: boolean;
-  degradedMessage?: string;
-  renderedConfig?: string;
-  targetConfig?: string;
+export interface StatusPool extends PoolRollout {
   /** Does the pool's current rendered config hold the currently rendered files? */
   renderedConfigHasFiles: 'yes' | 'no' | 'rolling-out' | 'missing' | 'unknown';
   /** The files that differ or are absent in that config. */
@@ -112,15 +103,7 @@ export async function runStatus(opts: SourceOptions & {releaseImage?: string; no
     const rendered = render ? compareRenderedMc(p, render.files) : undefined;
     const generated = render ? compareGenerated(p, render.files, Boolean(state.image)) : undefined;
     return {
-      name: p.name,
-      ...(p.machineCount !== undefined ? {machineCount: p.machineCount} : {}),
-      ...(p.updatedMachineCount !== undefined ? {updatedMachineCount: p.updatedMachineCount} : {}),
-      ...(p.degradedMachineCount !== undefined ? {degradedMachineCount: p.degradedMachineCount} : {}),
-      updating: p.updating,
-      degraded: p.degraded,
-      ...(p.degradedMessage ? {degradedMessage: p.degradedMessage} : {}),
-      ...(p.renderedConfig ? {renderedConfig: p.renderedConfig} : {}),
-      ...(p.targetConfig ? {targetConfig: p.targetConfig} : {}),
+      ...poolRollout(p),
       renderedConfigHasFiles: !rendered ? 'unknown' : rendered.state === 'match' ? 'yes' : rendered.state === 'rolling-out' ? 'rolling-out' : rendered.state === 'missing' ? 'missing' : 'no',
       differingFiles: (rendered?.files ?? []).filter((f) => f.state !== 'match').map((f) => `${f.path} (${f.state})`),
       generatedMachineConfig: p.generatedMcName,

@@ -7,7 +7,7 @@
  */
 import {stringify} from 'yaml';
 import {formatProblem, type Problem} from '../lib/errors.js';
-import {unifiedDiff} from '../lib/diff.js';
+import {unifiedDiff} from '../lib/unified-diff.js';
 import {configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../lib/warnings.js';
 import {renderNodeView, type ViewFile} from '../render/node-view.js';
 import {POLICY_JSON_PATH} from '../render/templates.js';
@@ -143,7 +143,7 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     if (before && ch.after && JSON.stringify(before.body) === JSON.stringify(ch.after)) continue;
     if (!before && !ch.after) continue;
     const action = !before ? 'create' : !ch.after ? 'delete' : 'update';
-    const diff = unifiedDiff(objectYaml(before?.body), objectYaml(ch.after), {from: before ? `${objectLabel(ch)} (current)` : '/dev/null', to: ch.after ? `${objectLabel(ch)} (new)` : '/dev/null'});
+    const diff = unifiedDiff(objectYaml(before?.body), objectYaml(ch.after), {fromLabel: before ? `${objectLabel(ch)} (current)` : '/dev/null', toLabel: ch.after ? `${objectLabel(ch)} (new)` : '/dev/null'});
     changes.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, action, before: before?.body, after: ch.after, diff, source: before?.source});
     const idx = newObjects.findIndex((o) => keyOf(o) === k);
     if (!ch.after) newObjects.splice(idx, 1);
@@ -231,7 +231,7 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     files.push({
       path,
       origin: (a ?? b)!.origin,
-      diff: unifiedDiff(b?.content ?? '', a?.content ?? '', {from: b ? `${path} (current)` : '/dev/null', to: a ? `${path} (new)` : '/dev/null'}),
+      diff: unifiedDiff(b?.content ?? '', a?.content ?? '', {fromLabel: b ? `${path} (current)` : '/dev/null', toLabel: a ? `${path} (new)` : '/dev/null'}),
       disruption: fileDisruption(path, b?.content, a?.content),
     });
   }

@@ -91,3 +91,27 @@ export interface ClusterState {
 export function emptyState(): ClusterState {
   return {hasClusterVersion: false, mirrorSets: [], configMaps: [], pools: [], policies: []};
 }
+
+/** A MachineConfigPool's rollout state, as verify and status report it. */
+export interface PoolRollout {
+  name: string;
+  /** status.configuration.name: what the pool's nodes are on. */
+  renderedConfig?: string;
+  /** spec.configuration.name: what the pool is moving to. */
+  targetConfig?: string;
+  machineCount?: number;
+  updatedMachineCount?: number;
+  degradedMachineCount?: number;
+  updating: boolean;
+  degraded: boolean;
+  degradedMessage?: string;
+}
+
+/** Only the rollout fields of a pool, without undefined ones (stable JSON). */
+export function poolRollout(p: PoolRollout): PoolRollout {
+  const out: PoolRollout = {name: p.name, updating: p.updating, degraded: p.degraded};
+  for (const k of ['renderedConfig', 'targetConfig', 'machineCount', 'updatedMachineCount', 'degradedMachineCount', 'degradedMessage'] as const) {
+    if (p[k] !== undefined && p[k] !== '') (out as unknown as Record<string, unknown>)[k] = p[k];
+  }
+  return out;
+}

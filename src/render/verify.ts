@@ -4,6 +4,7 @@
  * against every node's real files. Pure: everything read comes in, a report goes
  * out; the command decides how to print it.
  */
+import {poolRollout, type PoolRollout} from '../model/types.js';
 import {compareText, formatOf, sha256, type FileFormat} from '../lib/semantic.js';
 import {unifiedDiff} from '../lib/unified-diff.js';
 import {DEFAULT_INTERNAL_REGISTRY} from '../lib/warnings.js';
@@ -70,18 +71,7 @@ export interface NodeReport {
   note?: string;
 }
 
-export interface PoolReport {
-  name: string;
-  /** status.configuration.name: what the pool's nodes are on. */
-  renderedConfig?: string;
-  /** spec.configuration.name: what the pool is moving to. */
-  targetConfig?: string;
-  machineCount?: number;
-  updatedMachineCount?: number;
-  degradedMachineCount?: number;
-  updating: boolean;
-  degraded: boolean;
-  degradedMessage?: string;
+export interface PoolReport extends PoolRollout {
   generated: McLayerReport;
   rendered: McLayerReport;
   nodes: NodeReport[];
@@ -111,17 +101,8 @@ export interface VerifyReport {
 }
 
 /** Pool as read from the cluster, reduced to what verify needs. */
-export interface PoolInput {
-  name: string;
+export interface PoolInput extends PoolRollout {
   nodeSelector: Record<string, string>;
-  renderedConfig?: string;
-  targetConfig?: string;
-  machineCount?: number;
-  updatedMachineCount?: number;
-  degradedMachineCount?: number;
-  degraded: boolean;
-  degradedMessage?: string;
-  updating: boolean;
   /** Files of 99-<pool>-generated-registries; undefined when the MachineConfig does not exist. */
   generatedMc?: {name: string; files: IgnitionFile[]};
   generatedMcName: string;
@@ -362,15 +343,7 @@ export function buildReport(input: BuildReportInput): VerifyReport {
     const generated = compareGenerated(p, input.expected, input.hasImageConfig);
     const rendered = compareRenderedMc(p, input.expected);
     return {
-      name: p.name,
-      ...(p.renderedConfig ? {renderedConfig: p.renderedConfig} : {}),
-      ...(p.targetConfig ? {targetConfig: p.targetConfig} : {}),
-      ...(p.machineCount !== undefined ? {machineCount: p.machineCount} : {}),
-      ...(p.updatedMachineCount !== undefined ? {updatedMachineCount: p.updatedMachineCount} : {}),
-      ...(p.degradedMachineCount !== undefined ? {degradedMachineCount: p.degradedMachineCount} : {}),
-      updating: p.updating,
-      degraded: p.degraded,
-      ...(p.degradedMessage ? {degradedMessage: p.degradedMessage} : {}),
+      ...poolRollout(p),
       generated,
       rendered,
       nodes: [],

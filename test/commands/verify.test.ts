@@ -40,6 +40,17 @@ describe('verify (fake cluster, fake oc)', function () {
     return {code: r.code, env: JSON.parse(r.stdout) as Envelope, stderr: r.stderr};
   }
 
+  it('the benchmark\'s shell fake oc (--oc PATH) gives the same report as the tests\' fake', async () => {
+    const light = join(import.meta.dirname, '..', 'support', 'fake-oc-light.sh');
+    const log = logFile();
+    const viaLight = await json(['--oc', light], {FAKE_OC_LOG: log, FAKE_OC_LATENCY_MS: '50'});
+    const viaNode = await json([]);
+    expect(viaLight.code).to.equal(0);
+    const strip = (r: VerifyReport) => JSON.stringify(r.pools.map((p) => p.nodes.map((n) => [n.name, n.state, n.files.map((f) => [f.path, f.state, f.sha256])])));
+    expect(strip(viaLight.env.result)).to.equal(strip(viaNode.env.result));
+    expect(readLog(log).filter((e) => e.event === 'start').map((e) => e.node).sort()).to.deep.equal(['master-0', 'worker-0', 'worker-1']);
+  });
+
   it('all match: exit 0, every layer has the same hash, exactly one oc call per node', async () => {
     const log = logFile();
     const {code, env} = await json([], {FAKE_OC_LOG: log});
