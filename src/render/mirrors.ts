@@ -4,7 +4,7 @@
  * whether blocking a scope would be silently dropped by MCO because the release payload has no usable mirror.
  * Pure: state in, answers out.
  */
-import {unifiedDiff} from '../lib/diff.js';
+import {unifiedDiff} from '../lib/unified-diff.js';
 import {DEFAULT_RELEASE_REPO} from '../lib/warnings.js';
 import {parseNamed, refName, type ImageReference} from '../model/reference.js';
 import type {RegistriesConf} from '../model/registries-conf.js';
@@ -95,7 +95,7 @@ export function proveEquivalent(before: ClusterState, after: ClusterState): Equi
   for (const path of new Set([...fa.keys(), ...fb.keys()])) {
     const x = a.error ? '' : (fa.get(path) ?? '');
     const y = b.error ? '' : (fb.get(path) ?? '');
-    if (x !== y) differences.push({path, diff: unifiedDiff(x, y, {from: `${path} (before)`, to: `${path} (after)`})});
+    if (x !== y) differences.push({path, diff: unifiedDiff(x, y, {fromLabel: `${path} (before)`, toLabel: `${path} (after)`})});
   }
   const errorBefore = a.error?.message;
   const errorAfter = b.error?.message;
