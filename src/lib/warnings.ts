@@ -16,7 +16,8 @@ export interface Warning {
 
 export const DEFAULT_INTERNAL_REGISTRY = 'image-registry.openshift-image-registry.svc:5000';
 export const DEFAULT_RELEASE_REPO = 'quay.io/openshift-release-dev/ocp-release';
-const ART_REPO = 'quay.io/openshift-release-dev/ocp-v4.0-art-dev';
+/** Where the release payload's component images live (referenced by digest from the release image). */
+export const ART_REPO = 'quay.io/openshift-release-dev/ocp-v4.0-art-dev';
 const REDHAT_REGISTRY = 'registry.redhat.io';
 
 /** Registries whose content is public: the one cluster-wide pull secret is offered to every search registry. */

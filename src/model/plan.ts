@@ -5,10 +5,11 @@
  * disruption. Pure: the editor is the only intent-specific step, so every
  * editing command (allow, block, ..., trust-ca, mirror) shares this.
  */
+import {payloadBlockRefusal} from '../render/mirrors.js';
 import {stringify} from 'yaml';
 import {formatProblem, type Problem} from '../lib/errors.js';
 import {unifiedDiff} from '../lib/unified-diff.js';
-import {configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../lib/warnings.js';
+import {ART_REPO, configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../lib/warnings.js';
 import {renderNodeView, type ViewFile} from '../render/node-view.js';
 import {POLICY_JSON_PATH} from '../render/templates.js';
 import {DISRUPTION_BASIS, DISRUPTION_TEXT, fileDisruption, maxLevel, type FileDisruption, type PoolDisruption} from './disruption.js';
@@ -189,14 +190,18 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     const droppedAfter = droppedScopes(afterState, viewAfter.outcome.warnings.some(isDrop), payloadRepo);
     const fresh = droppedAfter.filter((d) => !droppedBefore.includes(d));
     for (const d of fresh) {
+      // One explanation for every command that can make MCO drop a payload block (block add, mirror remove, ...).
+      const check = payloadBlockRefusal(afterState, d);
+      const commands = check.command ? [check.command] : [];
+      if (check.command && ART_REPO !== check.payloadRepo && scopeIsNestedInsideScope(ART_REPO, d)) {
+        // The component images are pulled by digest from ART_REPO: blocking it needs a mirror too.
+        const mirrorHost = check.command.split(' ').pop()!.split('/')[0];
+        commands.push(`oc registries mirror add ${ART_REPO} ${mirrorHost}/${ART_REPO.slice(ART_REPO.indexOf('/') + 1)}`);
+      }
       errors.push({
         field: 'spec.registrySources.blockedRegistries',
         value: d,
-        message:
-          `covers the release payload repository ${payloadRepo}, which has no digest mirror outside the blocked scopes: ` +
-          `MCO would silently drop this entry (it only logs "cannot block the repository being used by the payload"), so nothing would be blocked. ` +
-          `Mirror the payload first, e.g. \`oc registries mirror add ${payloadRepo} MIRROR_HOST/ocp/release --kind idms\` ` +
-          `and \`oc registries mirror add quay.io/openshift-release-dev/ocp-v4.0-art-dev MIRROR_HOST/ocp/release --kind idms\`, then block ${d}`,
+        message: `${check.reason ?? `covers the release payload repository ${payloadRepo}, which has no usable digest mirror: MCO would silently drop this entry`}${commands.length ? `: ${commands.map((c) => `\`${c}\``).join(' and ')}` : ''}, then block ${d}`,
         mco: viewAfter.outcome.warnings.find(isDrop)?.message,
       });
     }
