@@ -12,7 +12,8 @@
  * `default`.
  */
 import {createHash} from 'node:crypto';
-import {parseNormalizedNamed, refName, refString} from '../model/reference.js';
+import {parseNormalizedNamed, refString} from '../model/reference.js';
+import {policyNamespaces} from '../model/policy-match.js';
 import {scopeIsNestedInsideScope as isNested} from '../model/scope.js';
 import type {ClusterState, PolicyObj} from '../model/types.js';
 import {McoError, renderMco, type MirrorRenderHooks, type RenderOutcome} from './mco.js';
@@ -99,27 +100,6 @@ export function describeRequirement(r: Requirement): {rootOfTrust: RootOfTrust; 
   return {rootOfTrust, signedIdentity: {...si}};
 }
 
-/** DockerReferenceNamespaces: the scopes that can match a reference, most specific first (after the full reference). */
-export function policyScopesFor(name: string): string[] {
-  const out: string[] = [];
-  let n = name;
-  for (;;) {
-    out.push(n);
-    const i = n.lastIndexOf('/');
-    if (i === -1) break;
-    n = n.slice(0, i);
-  }
-  const port = n.indexOf(':');
-  if (port !== -1) n = n.slice(0, port);
-  for (;;) {
-    const dot = n.indexOf('.');
-    if (dot === -1) break;
-    n = n.slice(dot + 1);
-    out.push('*.' + n);
-  }
-  return out;
-}
-
 function verdictOf(reqs: Requirement[]): 'reject' | 'accept' | 'signed' {
   if (reqs.some((r) => r.type === 'reject')) return 'reject';
   if (reqs.length > 0 && reqs.every((r) => r.type === 'insecureAcceptAnything')) return 'accept';
@@ -168,7 +148,7 @@ export function signatureRequirementFor(
   const policy = decodePolicy(file?.content ?? TEMPLATE_POLICY_JSON);
   const docker = policy.transports.get('docker') ?? new Map<string, Requirement[]>();
   let scope: string | undefined;
-  for (const candidate of [reference, ...policyScopesFor(refName(ref))]) {
+  for (const candidate of [reference, ...policyNamespaces(ref)]) {
     if (docker.has(candidate)) {
       scope = candidate;
       break;

@@ -1,5 +1,9 @@
 import {expect} from 'chai';
-import {listSignaturePolicies, policyScopesFor, signatureRequirementFor, describeTrust} from '../../src/render/signatures.js';
+import {listSignaturePolicies, signatureRequirementFor, describeTrust} from '../../src/render/signatures.js';
+import {policyNamespaces} from '../../src/model/policy-match.js';
+import {parseNormalizedNamed} from '../../src/model/reference.js';
+
+const policyScopesFor = (name: string) => policyNamespaces(parseNormalizedNamed(name));
 import {HEADER, publicKeyPolicy, stateOf, vectorInput, vectorValue} from '../support/sigstore.js';
 
 const KEY = vectorValue('user-cip-publickey', 'keyData');
