@@ -62,5 +62,5 @@ const aboveSurrogates = /[\ud800-\uffff]/;
 /** Sort in Go byte order; the native comparison agrees with it unless a string holds U+D800 and above. */
 export function sortBytes(list: string[]): string[] {
   if (list.some((s) => aboveSurrogates.test(s))) return list.sort(compareBytes);
-  return list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return list.sort(); // the default order compares UTF-16 code units natively
 }

@@ -156,9 +156,16 @@ export function editRegistriesConfig(conf: RegistriesConf, insecure: string[], b
   let sorted: Array<[string, number]> | undefined;
   const sortedScopes = () =>
     (sorted ??= conf.registries.map((r, i): [string, number] => [registryScope(r), i]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+  // Every proper `/`-prefix of an entry's scope: a non-wildcard scope has nested entries only if it is one.
+  const parents = new Set<string>();
+  for (const r of conf.registries) {
+    const scope = registryScope(r);
+    for (let i = scope.indexOf('/'); i !== -1; i = scope.indexOf('/', i + 1)) parents.add(scope.slice(0, i));
+  }
   for (const m of [...digest, ...tag]) {
     const mirrored = index.get(m.source);
     const mirroredScope = registryScope(mirrored);
+    if (!mirroredScope.startsWith('*.') && !parents.has(mirroredScope)) continue;
     for (const reg of nestedIn(conf, mirroredScope, sortedScopes)) {
       const scope = registryScope(reg);
       // A mirror set's own entry was handled above; only scopes below it inherit.
