@@ -16,10 +16,6 @@ export const sourcePattern = new RegExp(`^\\*(?:\\.${label})+$|^${hostPort}${pat
 /** openshift/api `ImageMirror` pattern and MCO's `mirrorRegex`: no wildcard. */
 export const mirrorPattern = new RegExp(`^${hostPort}${path}$`);
 
-export function isWildcard(scope: string): boolean {
-  return scope.startsWith('*.');
-}
-
 /**
  * runtime-utils ScopeIsNestedInsideScope: is `sub` the same as, or inside, `sup`?
  * Path children only at a `/` boundary; `*.example.com` covers subdomains (with

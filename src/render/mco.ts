@@ -204,11 +204,6 @@ function wrap(prefix: string, e: unknown): never {
   throw e;
 }
 
-/** updateRegistriesConfig: template decoded, validated, edited, re-encoded. */
-export function renderRegistriesConf(insecure: string[] | undefined, blocked: string[] | undefined, sets: MirrorSet[]): string {
-  return editedRegistriesConf(insecure, blocked, sets).toml;
-}
-
 /** The edited registries.conf, as bytes and as the structure MCO decodes them back into. */
 export function editedRegistriesConf(insecure: string[] | undefined, blocked: string[] | undefined, sets: MirrorSet[]): {toml: string; conf: RegistriesConf} {
   const conf = templateConf();
