@@ -6,7 +6,7 @@ import {certificatesIn, type CertInfo} from '../lib/cert-info.js';
 import {UserError} from '../lib/errors.js';
 import {configurationWarnings, type Warning} from '../lib/warnings.js';
 import {poolRollout, type MirrorRule, type PoolRollout, type RegistryLocation, type RegistrySources} from '../model/types.js';
-import {CA_NAMESPACE, caPath} from '../render/node-view.js';
+import {CA_NAMESPACE, caHost, caPath} from '../render/node-view.js';
 import {builtInPools, prepareState, renderService, type RenderResult} from '../render/service.js';
 import {compareGenerated, compareRenderedMc} from '../render/verify.js';
 import type {Kube} from './kube.js';
@@ -78,8 +78,8 @@ export async function runStatus(opts: SourceOptions & {releaseImage?: string; no
   if (caName && !cm) warn({code: 'ca-configmap-missing', field: 'spec.additionalTrustedCA.name', message: `ConfigMap ${caName} does not exist in ${CA_NAMESPACE}: no additional CA reaches the nodes`});
   for (const k of result.additionalTrustedCA.keys) {
     for (const c of k.certificates) {
-      if (c.expired) warn({code: 'ca-expired', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${k.key.replaceAll('..', ':')} (${c.subject}) expired on ${c.notAfter.slice(0, 10)}`});
-      else if (c.daysLeft < 30) warn({code: 'ca-expiring', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${k.key.replaceAll('..', ':')} (${c.subject}) expires in ${c.daysLeft} day(s), on ${c.notAfter.slice(0, 10)}`});
+      if (c.expired) warn({code: 'ca-expired', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${caHost(k.key)} (${c.subject}) expired on ${c.notAfter.slice(0, 10)}`});
+      else if (c.daysLeft < 30) warn({code: 'ca-expiring', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${caHost(k.key)} (${c.subject}) expires in ${c.daysLeft} day(s), on ${c.notAfter.slice(0, 10)}`});
     }
     for (const e of k.errors ?? []) warn({code: 'ca-unparsable', field: `ConfigMap/${caName} data.${k.key}`, message: e});
   }

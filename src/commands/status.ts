@@ -1,4 +1,5 @@
 import {BaseCommand} from '../lib/base-command.js';
+import {caHost} from '../render/node-view.js';
 import {out} from '../lib/output.js';
 import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
 import type {StatusResult} from '../cluster/status-run.js';
@@ -43,9 +44,9 @@ rendered config already holds the files render produces now. With -f only the co
     for (const k of ca.keys) {
       for (const c of k.certificates) {
         const days = c.expired ? p.err(`expired ${c.notAfter.slice(0, 10)}`) : c.daysLeft < 30 ? p.warn(`${c.daysLeft} days left (${c.notAfter.slice(0, 10)})`) : `${c.daysLeft} days left (${c.notAfter.slice(0, 10)})`;
-        L.push(`  ${k.key.replaceAll('..', ':')}  ${c.subject}  ${days}`);
+        L.push(`  ${caHost(k.key)}  ${c.subject}  ${days}`);
       }
-      for (const e of k.errors ?? []) L.push(`  ${k.key.replaceAll('..', ':')}  ${p.err(e)}`);
+      for (const e of k.errors ?? []) L.push(`  ${caHost(k.key)}  ${p.err(e)}`);
     }
     L.push(p.bold(`mirror sets (${r.mirrorSets.length})`));
     for (const s of r.mirrorSets) {

@@ -1,5 +1,6 @@
 /** What an admin wants to know about a CA bundle: who, issued by whom, until when. */
 import {X509Certificate} from 'node:crypto';
+import {describeCert} from './certs.js';
 
 export interface CertInfo {
   subject: string;
@@ -21,16 +22,14 @@ export function certificatesIn(pem: string, now: Date): {certs: CertInfo[]; erro
   if (blocks.length === 0) errors.push('no PEM certificate found');
   blocks.forEach((block, i) => {
     try {
-      const c = new X509Certificate(block);
-      const end = new Date(c.validTo);
-      const daysLeft = Math.floor((end.getTime() - now.getTime()) / 86_400_000);
+      const d = describeCert(new X509Certificate(block), now);
       certs.push({
-        subject: c.subject.replaceAll('\n', ', '),
-        issuer: c.issuer.replaceAll('\n', ', '),
-        notAfter: end.toISOString(),
-        daysLeft,
-        expired: end.getTime() <= now.getTime(),
-        fingerprint256: c.fingerprint256,
+        subject: d.subject,
+        issuer: d.issuer,
+        notAfter: d.notAfter,
+        daysLeft: d.daysToExpiry,
+        expired: Date.parse(d.notAfter) <= now.getTime(),
+        fingerprint256: d.fingerprint256,
       });
     } catch (e) {
       errors.push(`certificate ${i + 1}: ${(e as Error).message}`);

@@ -27,9 +27,14 @@ export interface NodeView {
 
 const CA_KEY = /^[-._a-zA-Z0-9]+$/;
 
+/** ConfigMap key `host..port` -> `host:port` (the machine-config daemon replaces every `..`). */
+export function caHost(key: string): string {
+  return key.replaceAll('..', ':');
+}
+
 /** ConfigMap key `host..port` -> `/etc/docker/certs.d/host:port/ca.crt`. */
 export function caPath(key: string): string {
-  return `${CERTS_DIR}/${key.replaceAll('..', ':')}/ca.crt`;
+  return `${CERTS_DIR}/${caHost(key)}/ca.crt`;
 }
 
 export function trustedCaFiles(state: ClusterState, problems: Problem[] = []): NodeFile[] {

@@ -1,4 +1,5 @@
 import {BaseCommand} from '../../lib/base-command.js';
+import {caHost} from '../../render/node-view.js';
 import {parsePemBundle, type CertInfo} from '../../lib/certs.js';
 import {sourceFlags} from '../../lib/flags.js';
 import {out} from '../../lib/output.js';
@@ -35,7 +36,7 @@ HOST[:PORT], days to expiry, CA or not, subject.`;
       .sort()
       .map((key) => {
         const b = parsePemBundle(cm!.data[key]!, `data.${key}`, now);
-        return {key, host: key.replace('..', ':'), certificates: b.certs, problems: b.problems.map((p) => p.message)};
+        return {key, host: caHost(key), certificates: b.certs, problems: b.problems.map((p) => p.message)};
       });
     if (!this.jsonEnabled()) {
       if (!name) out(this.p.dim('spec.additionalTrustedCA.name is not set: no additional CAs.'));
