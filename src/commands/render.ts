@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core';
-import {BaseCommand} from '../lib/base-command.js';
-import {out, note} from '../lib/output.js';
-import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
+import {BaseCommand} from '../cli/base-command.js';
+import {out, note} from '../cli/output.js';
+import {releaseImageFlag, sourceFlags} from '../cli/flags.js';
 import {loadState} from '../cluster/source.js';
 import {writeTree} from '../cluster/manifest-files.js';
-import {renderService, renderedMachineConfigYaml, type RenderResult} from '../render/service.js';
+import {renderService, renderedMachineConfigYaml, type RenderResult} from '../services/render.js';
 
 export default class Render extends BaseCommand {
   static override summary = 'Render the node files MCO would write for the current (or -f) configuration.';

@@ -1,8 +1,8 @@
-import {BaseCommand} from '../lib/base-command.js';
+import {BaseCommand} from '../cli/base-command.js';
 import {caHost} from '../render/node-view.js';
-import {out} from '../lib/output.js';
-import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
-import type {StatusResult} from '../cluster/status-run.js';
+import {out} from '../cli/output.js';
+import {releaseImageFlag, sourceFlags} from '../cli/flags.js';
+import type {StatusResult} from '../services/status.js';
 
 export default class Status extends BaseCommand {
   static override summary = 'One screen: registry configuration, mirror sets, CAs, warnings and per-pool rollout.';
@@ -21,7 +21,7 @@ rendered config already holds the files render produces now. With -f only the co
 
   async run(): Promise<StatusResult> {
     const {flags} = await this.parse(Status);
-    const {runStatus} = await import('../cluster/status-run.js');
+    const {runStatus} = await import('../services/status.js');
     const r = await runStatus({...flags, releaseImage: flags['release-image'], warn: (w) => this.addWarning(w)});
     if (!this.jsonEnabled()) out(this.format(r));
     return r;

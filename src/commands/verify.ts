@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core';
-import {BaseCommand} from '../lib/base-command.js';
+import {BaseCommand} from '../cli/base-command.js';
 import {parseDuration} from '../lib/duration.js';
-import {out} from '../lib/output.js';
-import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
-import {formatVerifyReport} from '../lib/verify-output.js';
+import {out} from '../cli/output.js';
+import {releaseImageFlag, sourceFlags} from '../cli/flags.js';
+import {formatVerifyReport} from '../cli/verify-output.js';
 import type {VerifyReport} from '../render/verify.js';
 
 export default class Verify extends BaseCommand {
@@ -41,7 +41,7 @@ Exit 0: everything matches; 1: drift (or a degraded pool); 5: some nodes could n
     kube.catch(() => {});
     const {flags} = await this.parse(Verify);
     const timeoutMs = parseDuration('timeout', flags.timeout);
-    const {runVerify} = await import('../cluster/verify-run.js');
+    const {runVerify} = await import('../services/verify.js');
     const progress = process.stderr.isTTY && !this.jsonEnabled();
     const started = Date.now();
     const {report} = await runVerify({

@@ -5,7 +5,7 @@
  * Pure: state in, answers out.
  */
 import {unifiedDiff} from '../lib/unified-diff.js';
-import {DEFAULT_RELEASE_REPO} from '../lib/warnings.js';
+import {DEFAULT_RELEASE_REPO} from '../model/warnings.js';
 import {parseNamed, refName, type ImageReference} from '../model/reference.js';
 import type {RegistriesConf} from '../model/registries-conf.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';

@@ -7,7 +7,7 @@
 import {poolRollout, type PoolRollout} from '../model/types.js';
 import {compareText, formatOf, sha256, type FileFormat} from '../lib/semantic.js';
 import {unifiedDiff} from '../lib/unified-diff.js';
-import {DEFAULT_INTERNAL_REGISTRY} from '../lib/warnings.js';
+import {DEFAULT_INTERNAL_REGISTRY} from '../model/warnings.js';
 import type {IgnitionFile} from './ignition.js';
 
 export type FileState = 'match' | 'differs' | 'missing' | 'extra' | 'unreadable';

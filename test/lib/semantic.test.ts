@@ -1,7 +1,7 @@
 import {expect} from 'chai';
 import {readFileSync} from 'node:fs';
 import {compareText, formatOf} from '../../src/lib/semantic.js';
-import {certificatesIn} from '../../src/lib/cert-info.js';
+import {certificatesIn} from '../../src/model/cert-info.js';
 
 const CA = readFileSync('test/fixtures/verify/service-ca.crt', 'utf8');
 

@@ -14,7 +14,7 @@ import {parse, parseAllDocuments} from 'yaml';
 import {FakeApiServer, type KubeObject} from './fake-apiserver.js';
 import {CLUSTER_YAML, NODE_NAMES, NODES_DIR, renderedFiles} from './gen-node-fixtures.js';
 import {loadManifests} from '../../src/model/manifests.js';
-import {renderService} from '../../src/render/service.js';
+import {renderService} from '../../src/services/render.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..');

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core';
-import {runMigrate, type MigrateResult} from '../../cluster/mirror-migrate.js';
-import {BaseCommand} from '../../lib/base-command.js';
-import {releaseImageFlag, sourceFlags} from '../../lib/flags.js';
-import {note, out} from '../../lib/output.js';
+import {runMigrate, type MigrateResult} from '../../services/mirror-migrate.js';
+import {BaseCommand} from '../../cli/base-command.js';
+import {releaseImageFlag, sourceFlags} from '../../cli/flags.js';
+import {note, out} from '../../cli/output.js';
 import type {EquivalenceProof} from '../../render/mirrors.js';
 
 export default class MirrorMigrate extends BaseCommand {

@@ -7,14 +7,14 @@ import {access, constants} from 'node:fs/promises';
 import {delimiter, isAbsolute, join} from 'node:path';
 import {UserError} from '../lib/errors.js';
 import {mapLimit} from '../lib/concurrency.js';
-import type {Warning} from '../lib/warnings.js';
+import type {Warning} from '../model/warnings.js';
 import {suggest} from '../model/suggest.js';
-import {builtInPools, renderService, type RenderResult} from '../render/service.js';
+import {builtInPools, renderService, type RenderResult} from './render.js';
 import {buildReport, poolOfNode, type NodeReadInput, type PoolInput, type VerifyReport} from '../render/verify.js';
-import {connect, type Kube} from './kube.js';
-import {listNodes, listPools, mcdPods, poolSummary, readPools} from './machine-state.js';
-import {readNode, type Via} from './node-files.js';
-import {loadState, type SourceOptions} from './source.js';
+import {connect, type Kube} from '../cluster/kube.js';
+import {listNodes, listPools, mcdPods, poolSummary, readPools} from '../cluster/machine-state.js';
+import {readNode, type Via} from '../cluster/node-files.js';
+import {loadState, type SourceOptions} from '../cluster/source.js';
 
 export interface VerifyOptions extends SourceOptions {
   pools?: string[];

@@ -3,15 +3,15 @@
  * Pure: state in, result out; commands do the reading and printing.
  */
 import {ValidationError, formatProblem, type Problem} from '../lib/errors.js';
-import {configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../lib/warnings.js';
+import {configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../model/warnings.js';
 import {pinpoint, type LoadResult} from '../model/manifests.js';
 import {validateState} from '../model/validate.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
 import type {ClusterState} from '../model/types.js';
-import {machineConfig, machineConfigYaml, managedKey} from './machineconfig.js';
-import {McoPanic, type MirrorRenderHooks} from './mco.js';
-import {renderNodeView} from './node-view.js';
-import {POLICY_JSON_PATH} from './templates.js';
+import {machineConfig, machineConfigYaml, managedKey} from '../render/machineconfig.js';
+import {McoPanic, type MirrorRenderHooks} from '../render/mco.js';
+import {renderNodeView} from '../render/node-view.js';
+import {POLICY_JSON_PATH} from '../render/templates.js';
 
 /** Used when the input has no ClusterVersion: the public release repository, pinned by digest as clusters do. */
 export const ASSUMED_RELEASE_IMAGE = `${DEFAULT_RELEASE_REPO}@sha256:${'0'.repeat(64)}`;

@@ -2,16 +2,16 @@
  * status: the registry configuration in effect, its warnings, and per pool how
  * far the rollout is and whether the pool's rendered config has the rendered files.
  */
-import {certificatesIn, type CertInfo} from '../lib/cert-info.js';
+import {certificatesIn, type CertInfo} from '../model/cert-info.js';
 import {UserError} from '../lib/errors.js';
-import {configurationWarnings, type Warning} from '../lib/warnings.js';
+import {configurationWarnings, type Warning} from '../model/warnings.js';
 import {poolRollout, type MirrorRule, type PoolRollout, type RegistryLocation, type RegistrySources} from '../model/types.js';
 import {CA_NAMESPACE, caHost, caPath} from '../render/node-view.js';
-import {builtInPools, prepareState, renderService, type RenderResult} from '../render/service.js';
+import {builtInPools, prepareState, renderService, type RenderResult} from './render.js';
 import {compareGenerated, compareRenderedMc} from '../render/verify.js';
-import type {Kube} from './kube.js';
-import {listPools, readPools} from './machine-state.js';
-import {loadState, type SourceOptions} from './source.js';
+import type {Kube} from '../cluster/kube.js';
+import {listPools, readPools} from '../cluster/machine-state.js';
+import {loadState, type SourceOptions} from '../cluster/source.js';
 
 export interface StatusCa {
   key: string;

@@ -5,20 +5,20 @@
  * disruption. Pure: the editor is the only intent-specific step, so every
  * editing command (allow, block, ..., trust-ca, mirror) shares this.
  */
-import {payloadBlockRefusal} from '../render/mirrors.js';
+import {payloadBlockRefusal} from './mirrors.js';
 import {stringify} from 'yaml';
 import {formatProblem, type Problem} from '../lib/errors.js';
 import {unifiedDiff} from '../lib/unified-diff.js';
-import {ART_REPO, configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../lib/warnings.js';
-import {renderNodeView, type ViewFile} from '../render/node-view.js';
-import {POLICY_JSON_PATH} from '../render/templates.js';
-import {DISRUPTION_BASIS, DISRUPTION_TEXT, fileDisruption, maxLevel, type FileDisruption, type PoolDisruption} from './disruption.js';
-import {makeContext, type CurrentObject, type Editor, type ObjectKey} from './edit.js';
-import {loadManifests} from './manifests.js';
-import {parseNormalizedNamed, refName} from './reference.js';
-import {scopeIsNestedInsideScope} from './scope.js';
-import type {ClusterState} from './types.js';
-import {validateState} from './validate.js';
+import {ART_REPO, configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../model/warnings.js';
+import {renderNodeView, type ViewFile} from './node-view.js';
+import {POLICY_JSON_PATH} from './templates.js';
+import {DISRUPTION_BASIS, DISRUPTION_TEXT, fileDisruption, maxLevel, type FileDisruption, type PoolDisruption} from '../model/disruption.js';
+import {makeContext, type CurrentObject, type Editor, type ObjectKey} from '../model/edit.js';
+import {loadManifests} from '../model/manifests.js';
+import {parseNormalizedNamed, refName} from '../model/reference.js';
+import {scopeIsNestedInsideScope} from '../model/scope.js';
+import type {ClusterState} from '../model/types.js';
+import {validateState} from '../model/validate.js';
 
 export const ASSUMED_RELEASE_IMAGE = `${DEFAULT_RELEASE_REPO}@sha256:${'0'.repeat(64)}`;
 

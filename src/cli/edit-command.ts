@@ -5,13 +5,13 @@
  */
 import {Flags} from '@oclif/core';
 import {BaseCommand} from './base-command.js';
-import {UserError} from './errors.js';
-import {ExitCode} from './exit-codes.js';
+import {UserError} from '../lib/errors.js';
+import {ExitCode} from '../lib/exit-codes.js';
 import {releaseImageFlag, sourceFlags} from './flags.js';
 import {note, out} from './output.js';
 import type {Editor} from '../model/edit.js';
-import type {Plan} from '../model/plan.js';
-import type {SessionOptions, SessionResult} from '../cluster/edit-session.js';
+import type {Plan} from '../render/plan.js';
+import type {SessionOptions, SessionResult} from '../services/edit-session.js';
 
 export const editFlags = {
   ...sourceFlags,
@@ -66,7 +66,7 @@ export abstract class EditCommand extends BaseCommand {
       const {parseDuration} = await import('../cluster/wait.js');
       timeoutMs = parseDuration(flags.timeout);
     }
-    const {runEdit} = await import('../cluster/edit-session.js');
+    const {runEdit} = await import('../services/edit-session.js');
     const interval = Number(process.env.OC_REGISTRIES_WAIT_INTERVAL_MS);
     const res = await runEdit(
       editor,

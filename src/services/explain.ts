@@ -4,13 +4,13 @@
  * objects behind any signature requirement. Pure: state in, result out.
  */
 import {ValidationError} from '../lib/errors.js';
-import type {Warning} from '../lib/warnings.js';
+import type {Warning} from '../model/warnings.js';
 import {explainImage, type CandidateExplain, type ExplainResult} from '../model/explain.js';
 import type {LoadResult} from '../model/manifests.js';
-import {renderNodeView} from './node-view.js';
-import {prepareState} from './service.js';
-import {signatureRequirementFor, type SignatureTrust} from './signatures.js';
-import {CRIO_POLICY_PATH} from './sigstore.js';
+import {renderNodeView} from '../render/node-view.js';
+import {prepareState} from './render.js';
+import {signatureRequirementFor, type SignatureTrust} from '../render/signatures.js';
+import {CRIO_POLICY_PATH} from '../render/sigstore.js';
 
 export interface ExplainServiceOptions {
   releaseImage?: string;

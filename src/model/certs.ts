@@ -3,7 +3,7 @@
  * X509Certificate. No I/O; the current time is a parameter.
  */
 import {X509Certificate} from 'node:crypto';
-import type {Problem} from './errors.js';
+import type {Problem} from '../lib/errors.js';
 import type {Warning} from './warnings.js';
 
 export interface CertInfo {

@@ -3,9 +3,9 @@
  * break or weaken a cluster. Pure; the same rules serve render, the editing
  * commands and status.
  */
-import {parseNormalizedNamed, refName} from '../model/reference.js';
-import {scopeIsNestedInsideScope} from '../model/scope.js';
-import type {ClusterState} from '../model/types.js';
+import {parseNormalizedNamed, refName} from './reference.js';
+import {scopeIsNestedInsideScope} from './scope.js';
+import type {ClusterState} from './types.js';
 
 export interface Warning {
   /** Stable identifier for scripts, e.g. `allowlist-missing-payload`. */
