@@ -1,5 +1,5 @@
 import {BaseCommand} from '../cli/base-command.js';
-import {caHost} from '../render/node-view.js';
+import {caHost} from '../model/node-files.js';
 import {out} from '../cli/output.js';
 import {releaseImageFlag, sourceFlags} from '../cli/flags.js';
 import type {StatusResult} from '../services/status.js';

@@ -348,6 +348,8 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
         state.hasClusterVersion = true;
         const img = get(body, 'status', 'desired', 'image');
         if (typeof img === 'string') state.releaseImage = img;
+        const version = get(body, 'status', 'desired', 'version');
+        if (typeof version === 'string' && version !== '') state.releaseVersion = version;
         return;
       }
       case 'ImageContentSourcePolicy':

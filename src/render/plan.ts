@@ -5,22 +5,19 @@
  * disruption. Pure: the editor is the only intent-specific step, so every
  * editing command (allow, block, ..., trust-ca, mirror) shares this.
  */
-import {payloadBlockRefusal} from './mirrors.js';
 import {stringify} from 'yaml';
 import {formatProblem, type Problem} from '../lib/errors.js';
 import {unifiedDiff} from '../lib/unified-diff.js';
-import {ART_REPO, configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../model/warnings.js';
-import {renderNodeView, type ViewFile} from './node-view.js';
-import {POLICY_JSON_PATH} from './templates.js';
+import type {NodeFile} from '../model/node-files.js';
+import {ART_REPO, type Release} from '../model/release.js';
+import type {Warning} from '../model/warnings.js';
+import {evaluate, type Evaluation} from './evaluate.js';
+import {payloadBlockRefusal} from './mirrors.js';
 import {DISRUPTION_BASIS, DISRUPTION_TEXT, fileDisruption, maxLevel, type FileDisruption, type PoolDisruption} from '../model/disruption.js';
 import {makeContext, type CurrentObject, type Editor, type ObjectKey} from '../model/edit.js';
 import {loadManifests} from '../model/manifests.js';
-import {parseNormalizedNamed, refName} from '../model/reference.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
 import type {ClusterState} from '../model/types.js';
-import {validateState} from '../model/validate.js';
-
-export const ASSUMED_RELEASE_IMAGE = `${DEFAULT_RELEASE_REPO}@sha256:${'0'.repeat(64)}`;
 
 export interface PlanOptions {
   /** Release payload image when the objects hold no ClusterVersion. */
@@ -48,13 +45,6 @@ export interface FileChange {
   disruption: FileDisruption;
 }
 
-export interface RenderedFile {
-  path: string;
-  content: string;
-  origin: string;
-  changed: boolean;
-}
-
 export interface Plan {
   /** What the edit does, one line each; empty for a no-op. */
   summary: string[];
@@ -64,13 +54,13 @@ export interface Plan {
   newObjects: CurrentObject[];
   errors: Problem[];
   warnings: Warning[];
-  renderedBefore: RenderedFile[];
-  renderedAfter: RenderedFile[];
+  renderedBefore: NodeFile[];
+  renderedAfter: NodeFile[];
   files: FileChange[];
   /** Pools whose nodes are touched (disruption other than none). */
   pools: string[];
   disruption: PoolDisruption[];
-  release: {image: string; version?: string; assumed: boolean};
+  release: Release;
 }
 
 const keyOf = (o: ObjectKey) => `${o.kind}/${o.namespace ?? ''}/${o.name}`;
@@ -100,32 +90,32 @@ function objectLabel(o: ObjectKey): string {
   return `${o.namespace ? `${o.namespace}/` : ''}${plural[o.kind] ?? o.kind}/${o.name}`;
 }
 
-function stateOf(objects: CurrentObject[], label: string): {state: ClusterState; problems: Problem[]} {
-  const res = loadManifests([{file: label, objects: objects.map((o) => o.body)}]);
-  return {state: res.state, problems: res.problems};
-}
-
-function payloadRepoOf(image: string): string {
-  try {
-    return refName(parseNormalizedNamed(image));
-  } catch {
-    return DEFAULT_RELEASE_REPO;
-  }
-}
-
+/** The pools a change reaches: every pool (all render the same files); master and worker when none are known. */
 function poolNames(state: ClusterState): string[] {
   if (state.pools.length === 0) return ['master', 'worker'];
   return state.pools.map((p) => p.name).sort();
 }
 
-function toRendered(files: ViewFile[]): RenderedFile[] {
-  return files.map((f) => ({path: f.path, content: f.content, origin: f.origin, changed: f.changed}));
+function loadedOf(objects: CurrentObject[], label: string) {
+  return {...loadManifests([{file: label, objects: objects.map((o) => o.body)}]), texts: new Map<string, string>()};
 }
 
-/** The blocked scopes MCO would drop (covering the payload without a usable digest mirror). */
-function droppedScopes(state: ClusterState, warned: boolean, payloadRepo: string): string[] {
-  if (!warned) return [];
-  return (state.image?.spec.registrySources?.blockedRegistries ?? []).filter((b) => scopeIsNestedInsideScope(payloadRepo, b));
+/** A blocked scope the edit makes MCO drop: why, and the mirror commands that would let it take effect. */
+function droppedBlockError(after: Evaluation, scope: string): Problem {
+  // One explanation for every command that can make MCO drop a payload block (block add, mirror remove, ...).
+  const check = payloadBlockRefusal(after.state, scope);
+  const commands = check.command ? [check.command] : [];
+  if (check.command && ART_REPO !== check.payloadRepo && scopeIsNestedInsideScope(ART_REPO, scope)) {
+    // The component images are pulled by digest from ART_REPO: blocking it needs a mirror too.
+    const mirrorHost = check.command.split(' ').pop()!.split('/')[0];
+    commands.push(`oc registries mirror add ${ART_REPO} ${mirrorHost}/${ART_REPO.slice(ART_REPO.indexOf('/') + 1)}`);
+  }
+  return {
+    field: 'spec.registrySources.blockedRegistries',
+    value: scope,
+    message: `${check.reason ?? `covers the release payload repository ${after.payloadRepo}, which has no usable digest mirror: MCO would silently drop this entry`}${commands.length ? `: ${commands.map((c) => `\`${c}\``).join(' and ')}` : ''}, then block ${scope}`,
+    mco: after.outcome.warnings.find((w) => w.code === undefined || w.code === 'payload-blocked-dropped')?.message,
+  };
 }
 
 export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions = {}): Plan {
@@ -152,86 +142,42 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     else newObjects.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, body: ch.after});
   }
 
-  const beforeState = stateOf(current, label).state;
-  const after = stateOf(newObjects, label);
-  const afterState = after.state;
-  const cv = current.find((o) => o.kind === 'ClusterVersion');
-  const version = ((cv?.body.status as {desired?: {version?: string}} | undefined)?.desired?.version) || undefined;
-  const assumed = !afterState.releaseImage && !opts.releaseImage;
-  const releaseImage = opts.releaseImage ?? afterState.releaseImage ?? ASSUMED_RELEASE_IMAGE;
-  beforeState.releaseImage = releaseImage;
-  afterState.releaseImage = releaseImage;
-  const payloadRepo = payloadRepoOf(releaseImage);
+  // One evaluation of the configuration before and after: the plan's warnings about the result are exactly
+  // the evaluation's (what `render -f RESULT` reports); the edit adds warnings about the change itself.
+  const before = evaluate(loadedOf(current, label), {releaseImage: opts.releaseImage});
+  const after = evaluate(loadedOf(newObjects, label), {releaseImage: opts.releaseImage});
+  const change = (w: Warning): Warning => ({...w, about: 'change'});
+  warnings.forEach((w, i) => (warnings[i] = change(w)));
 
   if (changes.length > 0) {
     // Everything the API server would refuse about the objects we write is an error; problems that
     // were already there in objects this edit does not touch are reported, not blocking.
     const touched = changes.map((c) => `/${c.kind.toLowerCase()}/${c.name}`);
     const isTouched = (p: Problem) => touched.some((t) => (p.source ?? '').includes(t));
-    const before = new Set([...stateOf(current, label).problems, ...validateState(beforeState)].map((p) => formatProblem(p)));
-    for (const p of [...after.problems, ...validateState(afterState)]) {
-      if (isTouched(p) || !before.has(formatProblem(p))) errors.push(p);
-      else warnings.push({code: 'existing-invalid', field: p.field, message: `already in the cluster and left as it is: ${formatProblem(p)}`});
+    const already = new Set(before.invalid.map((p) => formatProblem(p)));
+    for (const p of after.invalid) {
+      if (isTouched(p) || !already.has(formatProblem(p))) errors.push(p);
+      else warnings.push(change({code: 'existing-invalid', field: p.field, message: `already in the cluster and left as it is: ${formatProblem(p)}`}));
     }
-  }
-
-  const viewBefore = renderNodeView(beforeState);
-  const viewAfter = renderNodeView(afterState);
-  if (changes.length > 0) {
-    if (viewAfter.outcome.error) {
-      const e = viewAfter.outcome.error;
-      if (viewBefore.outcome.error?.message === e.message) {
-        warnings.push({code: 'mco-refuses', field: e.field, message: `MCO already refuses the whole sync (nodes keep old files) and still will after this edit: ${e.message}`});
-      } else errors.push({field: e.field ?? 'spec', value: e.value, message: `MCO would refuse the whole sync and nodes would keep their current files: ${e.message}`, mco: e.message});
+    if (after.refusal) {
+      if (before.refusal?.mco === after.refusal.mco) {
+        warnings.push(change({code: 'mco-refuses', field: after.refusal.field, message: `MCO already refuses the whole sync (nodes keep old files) and still will after this edit: ${after.refusal.mco}`}));
+      } else errors.push({...after.refusal, message: `MCO would refuse the whole sync and nodes would keep their current files: ${after.refusal.mco}`});
     }
-    errors.push(...viewAfter.problems);
-    const isDrop = (w: {code?: string}) => w.code === undefined || w.code === 'payload-blocked-dropped';
-    const droppedBefore = droppedScopes(beforeState, viewBefore.outcome.warnings.some(isDrop), payloadRepo);
-    const droppedAfter = droppedScopes(afterState, viewAfter.outcome.warnings.some(isDrop), payloadRepo);
-    const fresh = droppedAfter.filter((d) => !droppedBefore.includes(d));
-    for (const d of fresh) {
-      // One explanation for every command that can make MCO drop a payload block (block add, mirror remove, ...).
-      const check = payloadBlockRefusal(afterState, d);
-      const commands = check.command ? [check.command] : [];
-      if (check.command && ART_REPO !== check.payloadRepo && scopeIsNestedInsideScope(ART_REPO, d)) {
-        // The component images are pulled by digest from ART_REPO: blocking it needs a mirror too.
-        const mirrorHost = check.command.split(' ').pop()!.split('/')[0];
-        commands.push(`oc registries mirror add ${ART_REPO} ${mirrorHost}/${ART_REPO.slice(ART_REPO.indexOf('/') + 1)}`);
-      }
-      errors.push({
-        field: 'spec.registrySources.blockedRegistries',
-        value: d,
-        message: `${check.reason ?? `covers the release payload repository ${payloadRepo}, which has no usable digest mirror: MCO would silently drop this entry`}${commands.length ? `: ${commands.map((c) => `\`${c}\``).join(' and ')}` : ''}, then block ${d}`,
-        mco: viewAfter.outcome.warnings.find(isDrop)?.message,
-      });
-    }
-    for (const d of droppedAfter.filter((x) => droppedBefore.includes(x))) {
-      warnings.push({code: 'mco-dropped', field: 'spec.registrySources.blockedRegistries', message: `blockedRegistries entry ${d} is already dropped by MCO (it covers the payload ${payloadRepo}, which has no usable digest mirror)`});
-    }
+    errors.push(...after.problems);
+    for (const d of after.droppedBlocks.filter((x) => !before.droppedBlocks.includes(x))) errors.push(droppedBlockError(after, d));
   }
-  if (assumed && (afterState.image?.spec.registrySources?.blockedRegistries ?? []).length > 0) {
-    warnings.push({code: 'release-image-assumed', message: `no ClusterVersion in the input: assuming the release payload lives in ${DEFAULT_RELEASE_REPO} (pass --release-image to be exact)`});
-  }
-  warnings.push(...configurationWarnings(afterState));
-  for (const w of viewAfter.outcome.warnings) {
-    if (w.code === 'order-dependent') warnings.push({code: 'mco-order-dependent', field: w.field, message: w.message});
-    else if (w.code === 'hint') warnings.push({code: 'mco-hint', field: w.field, message: w.message});
-  }
-  const policyAfter = viewAfter.files.find((f) => f.path === POLICY_JSON_PATH);
-  if (policyAfter?.changed && !afterState.image?.spec.registrySources?.allowedRegistries && /"default": \[\s*\{\s*"type": "reject"/.test(policyAfter.content)) {
-    // FINDINGS 1.1 (same rule and code as the render service).
-    warnings.push({code: 'implicit-allowlist', field: 'spec.registrySources.blockedRegistries', message: `blocking exactly the payload repository makes MCO write policy.json with default "reject": only ${payloadRepo} stays pullable on every node (an allowlist nobody asked for); block a wider scope (e.g. the registry) or add another blocked entry`});
-  }
+  warnings.push(...after.warnings);
   if (opts.strict) {
     for (const w of warnings) errors.push({field: w.field ?? 'configuration', message: `${w.message} (an error with --strict)`});
   }
 
   // Node files that change, and what that does to the nodes.
   const files: FileChange[] = [];
-  const paths = [...new Set([...viewBefore.files.map((f) => f.path), ...viewAfter.files.map((f) => f.path)])];
+  const paths = [...new Set([...before.files.map((f) => f.path), ...after.files.map((f) => f.path)])];
   for (const path of paths) {
-    const b = viewBefore.files.find((f) => f.path === path);
-    const a = viewAfter.files.find((f) => f.path === path);
+    const b = before.files.find((f) => f.path === path);
+    const a = after.files.find((f) => f.path === path);
     if (b?.content === a?.content) continue;
     files.push({
       path,
@@ -240,9 +186,10 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
       disruption: fileDisruption(path, b?.content, a?.content),
     });
   }
-  const pools = poolNames(afterState);
+  const pools = poolNames(after.state);
   const mcFiles = files.filter((f) => f.origin !== 'daemon');
   const level = maxLevel(mcFiles.map((f) => f.disruption.level));
+  const version = after.release.version;
   const release = version ? `OpenShift ${version}: ${DISRUPTION_BASIS}` : DISRUPTION_BASIS;
   const disruption: PoolDisruption[] = pools.map((pool) => ({
     pool,
@@ -259,11 +206,11 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     newObjects,
     errors,
     warnings,
-    renderedBefore: toRendered(viewBefore.files),
-    renderedAfter: toRendered(viewAfter.files),
+    renderedBefore: before.files,
+    renderedAfter: after.files,
     files,
     pools: level === 'none' ? [] : pools,
     disruption,
-    release: {image: releaseImage, version, assumed},
+    release: after.release,
   };
 }

@@ -8,6 +8,7 @@
  * controller getValidScopePolicies) and containers/image's signature package.
  * The vectors in test/fixtures/vectors-sigstore are the byte-level authority.
  */
+import {crioPolicyPath} from '../model/node-files.js';
 import {parseNormalizedNamed, parseReference, refName, type ImageReference} from '../model/reference.js';
 import {compareBytes, registryScope, type RegistriesConf} from '../model/registries-conf.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
@@ -404,11 +405,10 @@ export function namespacedPolicyJsons(
   return out;
 }
 
-export const CRIO_POLICY_PATH = (namespace: string) => `/etc/crio/policies/${namespace}.json`;
 
 /** imagePolicyConfigFileList: one file per namespace, sorted by namespace. */
 export function namespacedPolicyFiles(jsons: Map<string, string>): Array<{path: string; content: string}> {
-  return [...jsons.keys()].sort(compareBytes).map((ns) => ({path: CRIO_POLICY_PATH(ns), content: jsons.get(ns)!}));
+  return [...jsons.keys()].sort(compareBytes).map((ns) => ({path: crioPolicyPath(ns), content: jsons.get(ns)!}));
 }
 
 const DUMMY_DIGEST = 'sha256:' + 'a'.repeat(64);

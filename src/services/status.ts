@@ -3,11 +3,12 @@
  * far the rollout is and whether the pool's rendered config has the rendered files.
  */
 import {certificatesIn, type CertInfo} from '../model/cert-info.js';
-import {UserError} from '../lib/errors.js';
-import {configurationWarnings, type Warning} from '../model/warnings.js';
+import {ValidationError} from '../lib/errors.js';
+import {type Warning} from '../model/warnings.js';
 import {poolRollout, type MirrorRule, type PoolRollout, type RegistryLocation, type RegistrySources} from '../model/types.js';
-import {CA_NAMESPACE, caHost, caPath} from '../render/node-view.js';
-import {builtInPools, prepareState, renderService, type RenderResult} from './render.js';
+import {CA_NAMESPACE} from '../render/node-view.js';
+import {caHost, caPath} from '../model/node-files.js';
+import {builtInPools, evaluate} from '../render/evaluate.js';
 import {compareGenerated, compareRenderedMc} from '../render/verify.js';
 import type {Kube} from '../cluster/kube.js';
 import {listPools, readPools} from '../cluster/machine-state.js';
@@ -83,19 +84,11 @@ export async function runStatus(opts: SourceOptions & {releaseImage?: string; no
     }
     for (const e of k.errors ?? []) warn({code: 'ca-unparsable', field: `ConfigMap/${caName} data.${k.key}`, message: e});
   }
-  let render: RenderResult | undefined;
-  try {
-    render = renderService(loaded, {releaseImage: opts.releaseImage, allowInvalid: live, warn});
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    result.renderError = e.message;
-    // The configuration warnings still apply when MCO would refuse the sync.
-    try {
-      for (const w of configurationWarnings(prepareState(loaded, {allowInvalid: true, warn}))) warn(w);
-    } catch {
-      // nothing more to say
-    }
-  }
+  // The configuration's warnings apply even when MCO would refuse the sync (then the pools cannot be compared).
+  const ev = evaluate(loaded, {releaseImage: opts.releaseImage, allowInvalid: live});
+  for (const w of ev.warnings) warn(w);
+  if (ev.errors.length > 0) result.renderError = new ValidationError(ev.errors).message;
+  const render = ev.errors.length > 0 ? undefined : ev;
   if (!live) return result;
   const kube = (loaded as {kube?: Kube}).kube!;
   const pools = await readPools(kube, await listPools(kube), builtInPools(state));

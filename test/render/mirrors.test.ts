@@ -9,7 +9,7 @@ import {scopeIsNestedInsideScope} from '../../src/model/scope.js';
 import {emptyState, type ClusterState, type MirrorSet} from '../../src/model/types.js';
 import {renderMco} from '../../src/render/mco.js';
 import {effectiveMirrors, payloadBlockRefusal, proveEquivalent} from '../../src/render/mirrors.js';
-import {REGISTRIES_CONF_PATH} from '../../src/render/templates.js';
+import {REGISTRIES_CONF_PATH} from '../../src/model/node-files.js';
 import {lineDiff, readOpt, readVectorCases} from '../support/vectors.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures', 'vectors');

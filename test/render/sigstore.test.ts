@@ -15,7 +15,8 @@ import {
   yamlKeyLess,
 } from '../../src/render/sigstore.js';
 import {McoError} from '../../src/render/edit-registries.js';
-import {POLICY_JSON_PATH, TEMPLATE_POLICY_JSON} from '../../src/render/templates.js';
+import {POLICY_JSON_PATH} from '../../src/model/node-files.js';
+import {TEMPLATE_POLICY_JSON} from '../../src/render/templates.js';
 import {HEADER, publicKeyPolicy, stateOf, vectorValue} from '../support/sigstore.js';
 
 const KEY = vectorValue('user-cip-publickey', 'keyData');

@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../cli/base-command.js';
-import {caHost} from '../../render/node-view.js';
+import {caHost} from '../../model/node-files.js';
 import {parsePemBundle, type CertInfo} from '../../model/certs.js';
 import {sourceFlags} from '../../cli/flags.js';
 import {out} from '../../cli/output.js';
