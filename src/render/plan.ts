@@ -162,7 +162,7 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     if (after.refusal) {
       if (before.refusal?.mco === after.refusal.mco) {
         warnings.push(change({code: 'mco-refuses', field: after.refusal.field, message: `MCO already refuses the whole sync (nodes keep old files) and still will after this edit: ${after.refusal.mco}`}));
-      } else errors.push({...after.refusal, message: `MCO would refuse the whole sync and nodes would keep their current files: ${after.refusal.mco}`});
+      } else errors.push({...after.refusal, source: undefined, message: `MCO would refuse the whole sync and nodes would keep their current files: ${after.refusal.mco}`});
     }
     errors.push(...after.problems);
     for (const d of after.droppedBlocks.filter((x) => !before.droppedBlocks.includes(x))) errors.push(droppedBlockError(after, d));
