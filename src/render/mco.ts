@@ -16,17 +16,16 @@ import {editRegistriesConfig, McoError} from './edit-registries.js';
 import {ScopeValidationError, updatePolicyJson} from './policy.js';
 import {
   existingConditions,
-  namespacedPolicyFiles,
-  namespacedPolicyJsons,
   orderDependentScopes,
   orderedPolicies,
   policyRequirement,
   requirementsOf,
-  sigstoreRegistriesYaml,
   validScopePolicies,
   type ImagePolicyStatus,
   type ScopePolicies,
 } from './sigstore.js';
+import {sigstoreRegistriesYaml} from './sigstore-yaml.js';
+import {namespacedPolicyFiles, namespacedPolicyJsons} from './crio-policies.js';
 import {encodeRegistriesConf} from './toml.js';
 import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, SEARCH_DROPIN_PATH, SIGSTORE_REGISTRIES_PATH, type NodeFileText} from '../model/node-files.js';
 import {TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
