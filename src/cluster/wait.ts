@@ -3,7 +3,7 @@
  * out a new rendered configuration, printing progress on stderr. A degraded pool
  * or the timeout is a cluster error (exit 3).
  */
-import {ClusterError, UserError} from '../lib/errors.js';
+import {ClusterError} from '../lib/errors.js';
 import {clusterError, type Kube} from './kube.js';
 
 const MCP = {group: 'machineconfiguration.openshift.io', version: 'v1', plural: 'machineconfigpools'};
@@ -20,23 +20,6 @@ export interface PoolStatus {
   degradedMachineCount: number;
   degraded?: string;
   paused: boolean;
-}
-
-/** `30m`, `90s`, `1h`, `1h30m` or plain seconds -> milliseconds. */
-export function parseDuration(s: string): number {
-  const t = s.trim();
-  if (/^\d+$/.test(t)) return Number(t) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let m: RegExpExecArray | null;
-  let consumed = 0;
-  while ((m = re.exec(t))) {
-    const n = Number(m[1]);
-    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
-    consumed = re.lastIndex;
-  }
-  if (consumed !== t.length || t === '') throw new UserError(`--timeout ${s}: not a duration (use e.g. 30m, 90s, 1h)`);
-  return total;
 }
 
 export function poolStatus(o: Record<string, unknown>): PoolStatus {
