@@ -7,3 +7,4 @@
  * with the same oclif copy the bundled commands extend.
  */
 export {execute, run, Config} from '@oclif/core';
+export {setClock, virtualClock} from './cluster/clock.js';

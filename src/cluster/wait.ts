@@ -4,6 +4,7 @@
  * or the timeout is a cluster error (exit 3).
  */
 import {ClusterError} from '../lib/errors.js';
+import {clock} from './clock.js';
 import {clusterError, type Kube} from './kube.js';
 
 const MCP = {group: 'machineconfiguration.openshift.io', version: 'v1', plural: 'machineconfigpools'};
@@ -58,7 +59,6 @@ export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;
   progress: (line: string) => void;
-  now?: () => number;
 }
 
 export interface WaitResult {
@@ -72,7 +72,8 @@ function done(p: PoolStatus, before: string | undefined): boolean {
 }
 
 export async function waitForPools(kube: Kube, opts: WaitOptions): Promise<WaitResult> {
-  const now = opts.now ?? Date.now;
+  const c = clock();
+  const now = () => c.now();
   const start = now();
   const interval = opts.intervalMs ?? 5000;
   const last = new Map<string, string>();
@@ -90,6 +91,6 @@ export async function waitForPools(kube: Kube, opts: WaitOptions): Promise<WaitR
       const pending = pools.filter((p) => !done(p, opts.before.get(p.name))).map((p) => p.name);
       throw new ClusterError(`timed out after ${Math.round((now() - start) / 1000)}s waiting for pool(s) ${pending.join(', ') || opts.pools.join(', ')} to update`, 'the change is applied; follow it with `oc get mcp -w`');
     }
-    await new Promise((r) => setTimeout(r, interval));
+    await c.sleep(interval);
   }
 }

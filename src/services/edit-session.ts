@@ -9,6 +9,7 @@ import {ConflictError, ValidationError} from '../lib/errors.js';
 import {loadManifests, type LoadedObject} from '../model/manifests.js';
 import type {CurrentObject, Editor} from '../model/edit.js';
 import {plan as makePlan, type Plan, type PlanOptions} from '../render/plan.js';
+import {clock} from '../cluster/clock.js';
 import type {KubeOptions} from '../cluster/kube.js';
 import {readManifests} from '../cluster/manifest-files.js';
 import type {Applied} from '../cluster/write-live.js';
@@ -130,7 +131,8 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
       if (attempt >= max) throw new ConflictError(`${e.message}: the objects kept changing under us for ${max} attempts; nothing was changed (run the command again)`);
       hooks.progress(`attempt ${attempt}: ${e.message}; re-reading and re-applying the same intent`);
       // Exponential backoff with full jitter spreads concurrent writers apart.
-      await new Promise((r) => setTimeout(r, 10 + Math.random() * 50 * 2 ** Math.min(attempt, 6)));
+      const c = clock();
+      await c.sleep(10 + c.random() * 50 * 2 ** Math.min(attempt, 6));
       continue;
     }
     if (opts.wait && plan.pools.length > 0) {

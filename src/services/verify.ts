@@ -3,6 +3,7 @@
  * pools' MachineConfigs, and every selected node read through `oc` with bounded
  * concurrency and a per-node timeout. A node that fails is a result, never an abort.
  */
+import {clock} from '../cluster/clock.js';
 import {access, constants} from 'node:fs/promises';
 import {delimiter, isAbsolute, join} from 'node:path';
 import {UserError} from '../lib/errors.js';
@@ -51,7 +52,7 @@ export interface VerifyRun {
 }
 
 export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
-  const started = Date.now();
+  const started = clock().now();
   const ocPath = await findOc(opts.oc, opts.env);
   // The configuration and the machine state are read at the same time; nodes are read while the
   // (large) MachineConfigs are still being fetched.
@@ -117,7 +118,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
     nodes,
     reads: new Map(results),
     internalRegistryHostname: loaded.state.image?.status?.internalRegistryHostname,
-    elapsedMs: Date.now() - started,
+    elapsedMs: clock().now() - started,
   });
   return {report, render};
 }

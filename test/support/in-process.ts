@@ -16,9 +16,17 @@ export interface InProcessResult {
   stderr: string;
 }
 
+interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
 interface Bundle {
   run(argv: string[], config: unknown): Promise<unknown>;
   Config: {load(opts: unknown): Promise<unknown>};
+  setClock(c: Clock): Clock;
+  virtualClock(start?: number): Clock;
 }
 
 let loading: Promise<{bundle: Bundle; config: unknown}> | undefined;
@@ -32,7 +40,7 @@ async function load(): Promise<{bundle: Bundle; config: unknown}> {
 let running = false;
 
 /** One command at a time: stdout, stderr, the environment and the exit code are process-wide. */
-export async function runInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<InProcessResult> {
+export async function runInProcess(args: string[], env: Record<string, string | undefined> = {}, opts: {realClock?: boolean} = {}): Promise<InProcessResult> {
   if (running) throw new Error('runInProcess: a command is already running in this process (use spawn for concurrent runs)');
   running = true;
   const {bundle, config} = await (loading ??= load());
@@ -53,6 +61,8 @@ export async function runInProcess(args: string[], env: Record<string, string | 
     else process.env[k] = v;
   }
   process.exitCode = undefined;
+  // Waits and retry back-off run on a virtual clock: they return at once and move its time forward.
+  const savedClock = opts.realClock ? undefined : bundle.setClock(bundle.virtualClock(Date.parse('2026-01-01T00:00:00Z')));
   process.stdout.write = capture('out');
   process.stderr.write = capture('err');
   let code: number;
@@ -72,6 +82,7 @@ export async function runInProcess(args: string[], env: Record<string, string | 
     process.stdout.write = saved.out;
     process.stderr.write = saved.err;
     process.exitCode = saved.exitCode;
+    if (savedClock) bundle.setClock(savedClock);
     for (const k of Object.keys(process.env)) if (!(k in saved.env)) delete process.env[k];
     Object.assign(process.env, saved.env);
     running = false;
