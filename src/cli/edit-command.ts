@@ -18,7 +18,7 @@ export const editFlags = {
   'dry-run': Flags.boolean({description: 'Show the plan (object diff, node-file diffs, predicted disruption) and stop; nothing is written.'}),
   yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when there is no terminal).'}),
   strict: Flags.boolean({description: 'Treat warnings as errors (exit 2, nothing written).'}),
-  wait: Flags.boolean({description: 'After writing, follow the affected MachineConfigPools until they are updated (live mode).'}),
+  wait: Flags.boolean({exclusive: ['file'], description: 'After writing, follow the affected MachineConfigPools until they are updated (live mode; not with -f).'}),
   timeout: durationFlag({description: 'Give up waiting after this long (with --wait), e.g. 30m, 1h.', default: '30m'}),
   'release-image': releaseImageFlag,
 };
@@ -60,7 +60,6 @@ export interface EditResult {
 
 export abstract class EditCommand extends BaseCommand {
   protected async edit(editor: Editor, flags: EditFlags, extra: Partial<SessionOptions> = {}): Promise<EditResult> {
-    if (flags.wait && flags.file && flags.file.length > 0) throw new UserError('--wait follows a live cluster; it cannot be used with -f');
     const {runEdit} = await import('../services/edit-session.js');
     const interval = Number(process.env.OC_REGISTRIES_WAIT_INTERVAL_MS);
     const res = await runEdit(

@@ -18,7 +18,7 @@ export function formatStatus(r: StatusResult, p: Painter): string {
   L.push(`${p.bold('additional trusted CA')}  ${ca.name ? `ConfigMap ${ca.name}${ca.configMapFound ? '' : p.err(' (missing)')}` : p.dim('(not set)')}`);
   for (const k of ca.keys) {
     for (const c of k.certificates) {
-      const days = c.expired ? p.err(`expired ${c.notAfter.slice(0, 10)}`) : c.daysLeft < 30 ? p.warn(`${c.daysLeft} days left (${c.notAfter.slice(0, 10)})`) : `${c.daysLeft} days left (${c.notAfter.slice(0, 10)})`;
+      const days = c.expired ? p.err(`expired ${c.notAfter.slice(0, 10)}`) : c.daysToExpiry < 30 ? p.warn(`${c.daysToExpiry} days left (${c.notAfter.slice(0, 10)})`) : `${c.daysToExpiry} days left (${c.notAfter.slice(0, 10)})`;
       L.push(`  ${caHost(k.key)}  ${c.subject}  ${days}`);
     }
     for (const e of k.errors ?? []) L.push(`  ${caHost(k.key)}  ${p.err(e)}`);

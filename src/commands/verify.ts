@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
+import {exitCodeHelp} from '../lib/exit-codes.js';
 import {out} from '../cli/output.js';
 import {durationFlag, releaseImageFlag, sourceFlags} from '../cli/flags.js';
 import {counterProgress} from '../cli/progress.js';
@@ -12,7 +13,7 @@ export default class Verify extends BaseCommand {
 
 TOML and JSON are compared by meaning and by bytes; a file that differs only in bytes is reported but is not drift. Nodes whose currentConfig differs from desiredConfig are "rolling out", not drift.
 
-Exit 0: everything matches; 1: drift (or a degraded pool); 5: some nodes could not be read, no drift; 3: the cluster could not be reached.`;
+${exitCodeHelp([0, 1, 5, 3], {0: 'everything matches', 1: 'drift (or a degraded pool)', 5: 'some nodes could not be read, no drift', 3: 'the cluster could not be reached'})}`;
 
   static override examples = [
     {description: 'Every node of every pool', command: '<%= config.bin %> verify'},

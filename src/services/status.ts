@@ -2,7 +2,7 @@
  * status: the registry configuration in effect, its warnings, and per pool how
  * far the rollout is and whether the pool's rendered config has the rendered files.
  */
-import {certificatesIn, type CertInfo} from '../model/cert-info.js';
+import {certificatesIn, type CertInfo} from '../model/certs.js';
 import {ValidationError} from '../lib/errors.js';
 import {type Warning} from '../model/warnings.js';
 import {poolRollout, type MirrorRule, type PoolRollout, type RegistryLocation, type RegistrySources} from '../model/types.js';
@@ -79,8 +79,8 @@ export async function runStatus(opts: SourceOptions & {releaseImage?: string; no
   if (caName && !cm) warn({code: 'ca-configmap-missing', field: 'spec.additionalTrustedCA.name', message: `ConfigMap ${caName} does not exist in ${CA_NAMESPACE}: no additional CA reaches the nodes`});
   for (const k of result.additionalTrustedCA.keys) {
     for (const c of k.certificates) {
-      if (c.expired) warn({code: 'ca-expired', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${caHost(k.key)} (${c.subject}) expired on ${c.notAfter.slice(0, 10)}`});
-      else if (c.daysLeft < 30) warn({code: 'ca-expiring', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${caHost(k.key)} (${c.subject}) expires in ${c.daysLeft} day(s), on ${c.notAfter.slice(0, 10)}`});
+      if (c.expired) warn({code: 'cert-expired', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${caHost(k.key)} (${c.subject}) expired on ${c.notAfter.slice(0, 10)}`});
+      else if (c.daysToExpiry < 30) warn({code: 'cert-expiring', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${caHost(k.key)} (${c.subject}) expires in ${c.daysToExpiry} day(s), on ${c.notAfter.slice(0, 10)}`});
     }
     for (const e of k.errors ?? []) warn({code: 'ca-unparsable', field: `ConfigMap/${caName} data.${k.key}`, message: e});
   }
