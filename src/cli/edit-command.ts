@@ -111,7 +111,13 @@ export abstract class EditCommand extends BaseCommand {
       out(`  ${d.pool}: ${d.level === 'none' ? d.text : this.p.warn(d.text)}`);
       for (const r of d.reasons) out(this.p.dim(`    ${r}`));
     }
+    for (const line of this.describePlan(plan)) out(line);
     if (flags['dry-run']) out(this.p.dim('Dry run: nothing was written.'));
+  }
+
+  /** Lines a command adds below the plan, before the confirmation (e.g. mirror migrate's proof). */
+  protected describePlan(_plan: Plan): string[] {
+    return [];
   }
 
   private colorDiff(diff: string): string {

@@ -1,6 +1,6 @@
-/** Human output of `mirror migrate`: the objects and the equivalence proof on stdout, what was written on stderr. */
+/** Human output of `mirror migrate`: the equivalence proof below the plan. */
 import type {EquivalenceProof} from '../render/mirrors.js';
-import type {MigrateResult} from '../services/mirror-migrate.js';
+import type {MigrationReport} from '../services/mirror-migrate.js';
 import type {Painter} from './output.js';
 
 function proofLines(what: string, proof: EquivalenceProof, p: Painter): string[] {
@@ -13,17 +13,9 @@ function proofLines(what: string, proof: EquivalenceProof, p: Painter): string[]
   return lines;
 }
 
-export function formatMigrate(result: MigrateResult, p: Painter): {stdout: string; notes: string[]} {
-  if (result.objects.length === 0) return {stdout: 'No ImageContentSourcePolicy objects: nothing to migrate.', notes: []};
-  const lines: string[] = [];
-  for (const o of result.objects) {
-    lines.push(p.bold(`# ImageContentSourcePolicy ${o.icsp} -> ImageDigestMirrorSet ${o.idms}${o.alreadyMigrated ? ' (already exists)' : ''}`));
-    lines.push(o.yaml.trimEnd());
-  }
-  lines.push(...proofLines('after migration', result.proof, p));
-  if (result.proofWithoutIcsp) lines.push(...proofLines('after the ICSPs are deleted too', result.proofWithoutIcsp, p));
-  const notes = result.written.map((w) => p.ok(result.target === 'cluster' ? `${w}: done` : `wrote ${w}`));
-  if (result.target === 'none') notes.push(p.dim('dry run: nothing was written'));
-  if (result.target === 'cluster' && result.icspDeleted.length === 0) notes.push(p.dim('the ImageContentSourcePolicy objects stay; delete them with --delete-icsp once you are satisfied'));
-  return {stdout: lines.join('\n'), notes};
+export function formatMigrationProof(report: MigrationReport, p: Painter): string[] {
+  if (report.objects.length === 0) return ['No ImageContentSourcePolicy objects: nothing to migrate.'];
+  const lines = report.proof ? proofLines('after migration', report.proof, p) : [];
+  if (report.proofWithoutIcsp) lines.push(...proofLines('after the ICSPs are deleted too', report.proofWithoutIcsp, p));
+  return lines;
 }

@@ -29,6 +29,8 @@ export interface ObjectKey {
 /** One object the editor wants changed: `after` undefined deletes it. */
 export interface EditChange extends ObjectKey {
   after: Record<string, unknown> | undefined;
+  /** In manifest files, the new object takes the place (document, comments) of this one, which the edit deletes. */
+  replaces?: ObjectKey;
 }
 
 export interface EditContext {

@@ -35,12 +35,14 @@ export interface ObjectChange extends ObjectKey {
   /** Unified diff of the object YAML (server-managed metadata left out). */
   diff: string;
   source?: string;
+  /** In manifest files, this object takes the place of that one (see EditChange). */
+  replaces?: ObjectKey;
 }
 
 export interface FileChange {
   path: string;
   /** Who writes it: the generated MachineConfig, the base template, or the daemon (CA files). */
-  origin: string;
+  origin: NodeFile['origin'];
   diff: string;
   disruption: FileDisruption;
 }
@@ -61,7 +63,12 @@ export interface Plan {
   pools: string[];
   disruption: PoolDisruption[];
   release: Release;
+  /** MCO's refusal of the whole sync before and after the edit, when there is one. */
+  mcoRefusal: {before?: string; after?: string};
 }
+
+/** Origins of the files MCO itself writes (the generated MachineConfig, or the template it leaves). */
+export const MCO_ORIGINS: NodeFile['origin'][] = ['machineconfig', 'template'];
 
 const keyOf = (o: ObjectKey) => `${o.kind}/${o.namespace ?? ''}/${o.name}`;
 
@@ -135,7 +142,7 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     if (!before && !ch.after) continue;
     const action = !before ? 'create' : !ch.after ? 'delete' : 'update';
     const diff = unifiedDiff(objectYaml(before?.body), objectYaml(ch.after), {fromLabel: before ? `${objectLabel(ch)} (current)` : '/dev/null', toLabel: ch.after ? `${objectLabel(ch)} (new)` : '/dev/null'});
-    changes.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, action, before: before?.body, after: ch.after, diff, source: before?.source});
+    changes.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, action, before: before?.body, after: ch.after, diff, source: before?.source, ...(ch.replaces ? {replaces: ch.replaces} : {})});
     const idx = newObjects.findIndex((o) => keyOf(o) === k);
     if (!ch.after) newObjects.splice(idx, 1);
     else if (idx >= 0) newObjects[idx] = {...newObjects[idx]!, body: ch.after};
@@ -212,5 +219,6 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     pools: level === 'none' ? [] : pools,
     disruption,
     release: after.release,
+    mcoRefusal: {before: before.refusal?.mco, after: after.refusal?.mco},
   };
 }

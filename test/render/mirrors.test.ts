@@ -7,7 +7,10 @@ import {addMirrors} from '../../src/model/mirrors.js';
 import {refName, parseNamed} from '../../src/model/reference.js';
 import {emptyState, type ClusterState, type MirrorSet} from '../../src/model/types.js';
 import {renderMco} from '../../src/render/mco.js';
-import {effectiveMirrors, payloadBlockRefusal, proveEquivalent} from '../../src/render/mirrors.js';
+import {effectiveMirrors, payloadBlockRefusal} from '../../src/render/mirrors.js';
+import {equivalenceOf} from '../../src/render/migrate-editor.js';
+import {plan} from '../../src/render/plan.js';
+import {mirrorSetObject} from '../../src/model/mirrors.js';
 import {REGISTRIES_CONF_PATH} from '../../src/model/node-files.js';
 import {lineDiff, readOpt, readVectorCases} from '../support/vectors.js';
 
@@ -150,9 +153,13 @@ describe('payloadBlockRefusal: the seed 9.2.2.1 scenario', () => {
 });
 
 describe('equivalence proof and effective mirrors', () => {
-  const st = (sets: MirrorSet[]): ClusterState => ({...emptyState(), mirrorSets: sets});
   it('lists the difference when two states render differently', () => {
-    const p = proveEquivalent(st([{kind: 'ImageDigestMirrorSet', name: 'a', rules: [{source: 'a.io/x', mirrors: ['m.io/x'], mirrorSourcePolicy: ''}]}]), st([{kind: 'ImageTagMirrorSet', name: 'a', rules: [{source: 'a.io/x', mirrors: ['m.io/x'], mirrorSourcePolicy: ''}]}]));
+    const set = (kind: MirrorSet['kind']): MirrorSet => ({kind, name: 'a', rules: [{source: 'a.io/x', mirrors: ['m.io/x'], mirrorSourcePolicy: ''}]});
+    const image = {apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: {name: 'cluster'}, spec: {}};
+    const current = [image, mirrorSetObject(set('ImageDigestMirrorSet'))].map((body) => ({kind: body.kind as string, name: 'cluster', body: body as Record<string, unknown>}));
+    current[1]!.name = 'a';
+    // Replace the IDMS by an ITMS with the same rules: digest-only mirrors become tag-only.
+    const p = equivalenceOf(plan(current, () => ({changes: [{kind: 'ImageDigestMirrorSet', name: 'a', after: undefined}, {kind: 'ImageTagMirrorSet', name: 'a', after: mirrorSetObject(set('ImageTagMirrorSet'))}], problems: [], summary: []})));
     expect(p.identical).to.equal(false);
     expect(p.differences.map((d) => d.path)).to.deep.equal([REGISTRIES_CONF_PATH]);
     expect(p.differences[0]!.diff).to.contain('-    pull-from-mirror = "digest-only"\n+    pull-from-mirror = "tag-only"');
