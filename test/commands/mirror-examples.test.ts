@@ -1,6 +1,6 @@
 /** Every `mirror` --help example that works on the bundled examples/ runs and exits 0 (nothing is written: they are previews). */
+import {runInProcess} from '../support/in-process.js';
 import {expect} from 'chai';
-import {spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 
@@ -22,9 +22,9 @@ describe('mirror commands: --help examples run', function () {
     expect(new Set(runnable.map(([id]) => id))).to.deep.equal(new Set(['mirror:add', 'mirror:remove', 'mirror:list', 'mirror:migrate']));
   });
   for (const [id, cmd] of runnable) {
-    it(`${id}: ${cmd}`, () => {
-      const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...cmd.split(' ')], {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}});
-      expect(r.status, r.stderr).to.equal(0);
+    it(`${id}: ${cmd}`, async () => {
+      const r = await runInProcess(cmd.split(' '), {}, {cwd: root});
+      expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.not.equal('');
       expect(r.stdout).to.not.contain('No change');
     });

@@ -40,7 +40,7 @@ async function load(): Promise<{bundle: Bundle; config: unknown}> {
 let running = false;
 
 /** One command at a time: stdout, stderr, the environment and the exit code are process-wide. */
-export async function runInProcess(args: string[], env: Record<string, string | undefined> = {}, opts: {realClock?: boolean} = {}): Promise<InProcessResult> {
+export async function runInProcess(args: string[], env: Record<string, string | undefined> = {}, opts: {realClock?: boolean; cwd?: string} = {}): Promise<InProcessResult> {
   if (running) throw new Error('runInProcess: a command is already running in this process (use spawn for concurrent runs)');
   running = true;
   const {bundle, config} = await (loading ??= load());
@@ -61,6 +61,8 @@ export async function runInProcess(args: string[], env: Record<string, string | 
     else process.env[k] = v;
   }
   process.exitCode = undefined;
+  const savedCwd = process.cwd();
+  if (opts.cwd) process.chdir(opts.cwd);
   // Waits and retry back-off run on a virtual clock: they return at once and move its time forward.
   const savedClock = opts.realClock ? undefined : bundle.setClock(bundle.virtualClock(Date.parse('2026-01-01T00:00:00Z')));
   process.stdout.write = capture('out');
@@ -82,6 +84,7 @@ export async function runInProcess(args: string[], env: Record<string, string | 
     process.stdout.write = saved.out;
     process.stderr.write = saved.err;
     process.exitCode = saved.exitCode;
+    if (opts.cwd) process.chdir(savedCwd);
     if (savedClock) bundle.setClock(savedClock);
     for (const k of Object.keys(process.env)) if (!(k in saved.env)) delete process.env[k];
     Object.assign(process.env, saved.env);
