@@ -22,6 +22,8 @@ export const RESOURCES: Resource[] = [
   {group: 'config.openshift.io', version: 'v1', plural: 'clusterimagepolicies', kind: 'ClusterImagePolicy'},
   {group: 'config.openshift.io', version: 'v1', plural: 'imagepolicies', kind: 'ImagePolicy'},
   {group: 'machineconfiguration.openshift.io', version: 'v1', plural: 'machineconfigpools', kind: 'MachineConfigPool'},
+  // Node disruption policies (4.17+); absent or unserved (404) on older clusters: the defaults apply.
+  {group: 'operator.openshift.io', version: 'v1', plural: 'machineconfigurations', kind: 'MachineConfiguration', name: 'cluster'},
 ];
 
 async function fetchResource(kube: Kube, r: Resource): Promise<Array<Record<string, unknown>>> {

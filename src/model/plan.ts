@@ -12,9 +12,10 @@ import {unifiedDiff} from '../lib/unified-diff.js';
 import {ART_REPO, configurationWarnings, DEFAULT_RELEASE_REPO, type Warning} from '../lib/warnings.js';
 import {renderNodeView, type ViewFile} from '../render/node-view.js';
 import {POLICY_JSON_PATH} from '../render/templates.js';
-import {DISRUPTION_BASIS, DISRUPTION_TEXT, fileDisruption, maxLevel, type FileDisruption, type PoolDisruption} from './disruption.js';
+import type {FileDisruption, PoolDisruption} from './disruption.js';
 import {makeContext, type CurrentObject, type Editor, type ObjectKey} from './edit.js';
 import {loadManifests} from './manifests.js';
+import {disruptionRules, fileVerdict, poolVerdict} from './node-disruption.js';
 import {parseNormalizedNamed, refName} from './reference.js';
 import {scopeIsNestedInsideScope} from './scope.js';
 import type {ClusterState} from './types.js';
@@ -128,6 +129,11 @@ function droppedScopes(state: ClusterState, warned: boolean, payloadRepo: string
   return (state.image?.spec.registrySources?.blockedRegistries ?? []).filter((b) => scopeIsNestedInsideScope(payloadRepo, b));
 }
 
+function isPaused(current: CurrentObject[], pool: string): boolean {
+  const o = current.find((x) => x.kind === 'MachineConfigPool' && x.name === pool);
+  return (o?.body.spec as {paused?: boolean} | undefined)?.paused === true;
+}
+
 export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions = {}): Plan {
   const label = opts.label ?? 'cluster';
   const outcome = editor(makeContext(current));
@@ -226,7 +232,10 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     for (const w of warnings) errors.push({field: w.field ?? 'configuration', message: `${w.message} (an error with --strict)`});
   }
 
-  // Node files that change, and what that does to the nodes.
+  // Node files that change, and what that does to the nodes: the cluster's own rules (node-disruption.ts).
+  const mc = current.find((o) => o.kind === 'MachineConfiguration' && o.name === 'cluster');
+  const rules = disruptionRules({machineConfiguration: mc ? {body: mc.body, source: mc.source} : undefined, version});
+  errors.push(...rules.problems);
   const files: FileChange[] = [];
   const paths = [...new Set([...viewBefore.files.map((f) => f.path), ...viewAfter.files.map((f) => f.path)])];
   for (const path of paths) {
@@ -237,19 +246,22 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
       path,
       origin: (a ?? b)!.origin,
       diff: unifiedDiff(b?.content ?? '', a?.content ?? '', {fromLabel: b ? `${path} (current)` : '/dev/null', toLabel: a ? `${path} (new)` : '/dev/null'}),
-      disruption: fileDisruption(path, b?.content, a?.content),
+      disruption: fileVerdict(path, b?.content, a?.content, rules.rules, (a ?? b)!.origin),
     });
   }
   const pools = poolNames(afterState);
-  const mcFiles = files.filter((f) => f.origin !== 'daemon');
-  const level = maxLevel(mcFiles.map((f) => f.disruption.level));
-  const release = version ? `OpenShift ${version}: ${DISRUPTION_BASIS}` : DISRUPTION_BASIS;
+  const verdict = poolVerdict(files.filter((f) => f.origin !== 'daemon').map((f) => f.disruption as ReturnType<typeof fileVerdict>));
+  const level = verdict.level;
+  const paused = new Set(pools.filter((p) => isPaused(current, p)));
   const disruption: PoolDisruption[] = pools.map((pool) => ({
     pool,
     level,
-    text: DISRUPTION_TEXT[level],
-    reasons: files.filter((f) => f.disruption.level === level || level === 'none').map((f) => f.disruption.reason),
-    release,
+    text: verdict.text,
+    reasons: [
+      ...files.filter((f) => f.disruption.level === level || level === 'none').map((f) => f.disruption.reason),
+      ...(paused.has(pool) && level !== 'none' ? [`pool ${pool} is paused (spec.paused): its nodes do this only once it is unpaused`] : []),
+    ],
+    release: rules.rules.basis,
   }));
 
   return {
