@@ -10,6 +10,7 @@ import {loadManifests, type LoadedObject} from '../model/manifests.js';
 import type {CurrentObject, Editor} from '../model/edit.js';
 import {plan as makePlan, type Plan, type PlanOptions} from '../model/plan.js';
 import type {KubeOptions} from './kube.js';
+import type {ExtraRef} from './live-state.js';
 import {readManifests} from './manifest-files.js';
 import type {Applied} from './write-live.js';
 import type {WaitResult} from './wait.js';
@@ -21,6 +22,8 @@ export interface SessionOptions extends KubeOptions {
   dryRun?: boolean;
   /** Extra ConfigMaps in openshift-config to read in live mode. */
   configMaps?: string[];
+  /** Other named objects the editor may replace, read in live mode (404: absent). */
+  extraObjects?: ExtraRef[];
   /** Maximum attempts on 409 Conflict (live mode). */
   maxAttempts?: number;
   wait?: boolean;
@@ -97,7 +100,7 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
   let first: Plan | undefined;
   let confirmed = false;
   for (let attempt = 1; ; attempt++) {
-    const live = await readLiveState(opts, opts.configMaps ?? [], kube);
+    const live = await readLiveState(opts, opts.configMaps ?? [], kube, opts.extraObjects ?? []);
     if (live.problems.length > 0 && attempt === 1) {
       // Invalid objects already in the cluster are reported but do not stop an edit of other fields.
       for (const p of live.problems) hooks.progress(`note: ${p.field}: ${p.message}`);
