@@ -227,6 +227,26 @@ export function replacedIcsps(current: CurrentObject[], input: OcMirrorOutput): 
     .map((o) => o.name);
 }
 
+function canon(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(canon);
+  if (x && typeof x === 'object') return Object.fromEntries(Object.keys(x).sort().map((k) => [k, canon((x as Record<string, unknown>)[k])]));
+  return x;
+}
+
+/** Same object apart from key order, status and server bookkeeping: nothing to write. */
+function same(a: Record<string, unknown> | undefined, b: Record<string, unknown>): boolean {
+  if (!a) return false;
+  const strip = (o: Record<string, unknown>) => {
+    const c = {...o};
+    delete c.status;
+    const meta = {...((c.metadata ?? {}) as Record<string, unknown>)};
+    for (const k of SERVER_META) delete meta[k];
+    c.metadata = meta;
+    return JSON.stringify(canon(c));
+  };
+  return strip(a) === strip(b);
+}
+
 const label = (o: {kind: string; name: string; namespace?: string}) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 
 /** The Editor of `mirror apply`: the same plan/apply path as every edit. */
@@ -235,13 +255,12 @@ export function ocMirrorEditor(input: OcMirrorOutput, opts: OcMirrorApplyOptions
     const changes: EditChange[] = [];
     const summary: string[] = [];
     const warnings: Warning[] = [];
-    const same = (a: Record<string, unknown> | undefined, b: Record<string, unknown>) => !!a && JSON.stringify(a) === JSON.stringify(b);
     for (const o of input.mirrorSets) {
       const existing = ctx.find(o.kind, o.name);
       const incoming = replacing(o.body, existing);
       const after = existing && opts.stage === 'add' ? union(incoming, existing.body, o.kind) : incoming;
-      changes.push({kind: o.kind, name: o.name, after});
       if (same(existing?.body, after)) continue;
+      changes.push({kind: o.kind, name: o.name, after});
       const kept = JSON.stringify(after) !== JSON.stringify(incoming);
       summary.push(`${!existing ? 'create' : kept ? 'extend' : 'replace'} ${label(o)} from ${o.file}${kept ? ' (entries it drops stay until stage 2)' : ''}`);
     }
@@ -255,16 +274,18 @@ export function ocMirrorEditor(input: OcMirrorOutput, opts: OcMirrorApplyOptions
     for (const o of input.signatures) {
       const existing = ctx.find('ConfigMap', o.name, o.namespace);
       const after = replacing(o.body, existing);
+      if (same(existing?.body, after)) continue;
       changes.push({kind: 'ConfigMap', name: o.name, namespace: o.namespace, after});
-      if (!same(existing?.body, after)) summary.push(`${existing ? 'update' : 'create'} release signature ${label(o)} from ${o.file}`);
+      summary.push(`${existing ? 'update' : 'create'} release signature ${label(o)} from ${o.file}`);
     }
     for (const o of input.passThrough) {
       // Not node configuration: listed by the caller, written only with --include-catalogs.
       if (!opts.includeCatalogs) continue;
       const existing = ctx.find(o.kind, o.name, o.namespace);
       const after = replacing(o.body, existing);
+      if (same(existing?.body, after)) continue;
       changes.push({kind: o.kind, name: o.name, namespace: o.namespace, after});
-      if (!same(existing?.body, after)) summary.push(`${existing ? 'replace' : 'create'} ${label(o)} from ${o.file} (--include-catalogs)`);
+      summary.push(`${existing ? 'replace' : 'create'} ${label(o)} from ${o.file} (--include-catalogs)`);
     }
     return {changes, problems: [], summary, warnings};
   };
