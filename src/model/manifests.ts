@@ -81,12 +81,8 @@ export const KINDS: Record<string, string> = {
   ConfigMap: 'v1',
   MachineConfigPool: 'machineconfiguration.openshift.io/v1',
   MachineConfig: 'machineconfiguration.openshift.io/v1',
-  // Read for the node disruption policies (node-disruption.ts).
-  MachineConfiguration: 'operator.openshift.io/v1',
-  // Passed through by `mirror apply` (oc-mirror output); not node configuration.
-  CatalogSource: 'operators.coreos.com/v1alpha1',
-  ClusterCatalog: 'olm.operatorframework.io/v1',
-  UpdateService: 'updateservice.operator.openshift.io/v1',
+  MachineConfiguration: 'operator.openshift.io/v1', // node disruption policies (node-disruption.ts)
+  ...{CatalogSource: 'operators.coreos.com/v1alpha1', ClusterCatalog: 'olm.operatorframework.io/v1', UpdateService: 'updateservice.operator.openshift.io/v1'}, // oc-mirror pass-through
 };
 
 const listKeys: Record<MirrorSetKind, string> = {

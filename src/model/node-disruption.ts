@@ -193,7 +193,7 @@ export interface RulesInput {
 export function disruptionRules(input: RulesInput): {rules: DisruptionRules; problems: Problem[]} {
   const problems: Problem[] = [];
   const release = parseRelease(input.version);
-  const on = input.version ? `OpenShift ${input.version}` : 'release unknown (no ClusterVersion)';
+  const on = input.version ? `OpenShift ${input.version}` : 'release unknown (no ClusterVersion), assumed 4.17 or later';
   if (release && !atLeast(release, 4, 17)) {
     return {rules: {mode: 'legacy', policies: {files: [], units: [], sshkey: {actions: []}}, origin: 'defaults', release, version: input.version, basis: `${on}: fixed post-config-change rules of releases before 4.17 (no node disruption policies)`}, problems};
   }
