@@ -10,6 +10,9 @@ import type {Problem} from '../lib/errors.js';
 import {suggest} from './suggest.js';
 import {emptyState, type ClusterState, type MirrorRule, type MirrorSet, type MirrorSetKind} from './types.js';
 
+/** As Kubernetes reads YAML (sigs.k8s.io/yaml): timestamps stay strings (js-yaml's default makes them Dates), merge keys work. */
+const K8S_SCHEMA = jsyaml.CORE_SCHEMA.extend({implicit: [(jsyaml as unknown as {types: {merge: jsyaml.Type}}).types.merge]});
+
 type Schema = 'string' | 'bool' | 'int' | 'any' | 'stringMap' | {list: Schema} | {fields: Record<string, Schema>};
 
 const str: Schema = 'string';
@@ -416,7 +419,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
     splitDocuments(input.text).forEach((d, i) => {
       let body: unknown;
       try {
-        body = jsyaml.load(d.text, {filename: file});
+        body = jsyaml.load(d.text, {filename: file, schema: K8S_SCHEMA});
       } catch (e) {
         const err = e as {reason?: string; message: string; mark?: {line: number}};
         const at = d.firstLine + (err.mark?.line ?? 0);

@@ -5,7 +5,7 @@
  * stage 1 adds the new mirrors and keeps every current entry, waits for the
  * pools (live), stage 2 takes out the old entries and deletes replaced ICSPs.
  */
-import {ValidationError} from '../lib/errors.js';
+import {ClusterError, ValidationError} from '../lib/errors.js';
 import {runEdit, toCurrent, type SessionHooks, type SessionOptions, type SessionResult} from '../cluster/edit-session.js';
 import type {ExtraRef} from '../cluster/live-state.js';
 import {readOcMirrorDir} from '../cluster/oc-mirror-files.js';
@@ -101,8 +101,17 @@ export async function runMirrorApply(opts: MirrorApplyOptions, hooks: MirrorAppl
     passedThrough: input.passThrough.map((o) => ({kind: o.kind, name: o.name, namespace: o.namespace, file: o.file, applied: opts.includeCatalogs})),
     lostEntries: lost,
     removes,
-    ...(pods ? {podsLosingMirrors: lost.length > 0 ? podsLosingMirrors(await pods(), mirrorSetsOf(current), mirrorSetsOf(target.newObjects)) : []} : {}),
   };
+  if (pods && lost.length === 0) report.podsLosingMirrors = [];
+  else if (pods) {
+    try {
+      report.podsLosingMirrors = podsLosingMirrors(await pods(), mirrorSetsOf(current), mirrorSetsOf(target.newObjects));
+    } catch (e) {
+      // Without the right to list pods the preview still stands; say what is missing.
+      if (!(e instanceof ClusterError)) throw e;
+      report.notes.push(`pods not checked for lost mirrors: ${e.message}`);
+    }
+  }
   hooks.report(report);
 
   const live = !(opts.file && opts.file.length > 0);

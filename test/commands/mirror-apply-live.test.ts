@@ -11,6 +11,11 @@ import {clusterObjects, pool, ROOT, run} from '../support/cluster-fixture.js';
 const V2 = join(ROOT, 'test', 'fixtures', 'oc-mirror', 'v2-full-set-replaces-earlier', 'working-dir');
 const DIGEST = `@sha256:${'c'.repeat(64)}`;
 const MC_RESOURCE = {group: 'operator.openshift.io', version: 'v1', plural: 'machineconfigurations', kind: 'MachineConfiguration', namespaced: false};
+const CATALOG_RESOURCES = [
+  {group: 'operators.coreos.com', version: 'v1alpha1', plural: 'catalogsources', kind: 'CatalogSource', namespaced: true},
+  {group: 'olm.operatorframework.io', version: 'v1', plural: 'clustercatalogs', kind: 'ClusterCatalog', namespaced: false},
+  {group: 'updateservice.operator.openshift.io', version: 'v1', plural: 'updateservices', kind: 'UpdateService', namespaced: true},
+];
 
 const idms = (name: string, rules: Array<{source: string; mirrors: string[]}>): KubeObject => ({apiVersion: 'config.openshift.io/v1', kind: 'ImageDigestMirrorSet', metadata: {name}, spec: {imageDigestMirrors: rules}});
 const earlier = [
@@ -32,7 +37,7 @@ describe('mirror apply on a live cluster (fake API server)', function () {
   afterEach(() => srv?.close());
 
   async function start(extra: KubeObject[] = []) {
-    srv = await FakeApiServer.start({resources: [...DEFAULT_RESOURCES, MC_RESOURCE], objects: [...clusterObjects(), ...earlier, ...extra]});
+    srv = await FakeApiServer.start({resources: [...DEFAULT_RESOURCES, MC_RESOURCE, ...CATALOG_RESOURCES], objects: [...clusterObjects(), ...earlier, ...extra]});
     env = {KUBECONFIG: srv.writeKubeconfig()};
   }
 
@@ -99,5 +104,27 @@ describe('mirror apply on a live cluster (fake API server)', function () {
     const again = await run(['mirror', 'apply', V2, '--staged', '--yes', '--json'], env);
     expect(again.code, again.stderr).to.equal(0);
     expect((JSON.parse(again.stdout) as Json).result.stages.flatMap((s) => s.result.applied)).to.deep.equal([]);
+  });
+
+  it('--include-catalogs creates CatalogSource, ClusterCatalog and UpdateService, and replaces them on the next run', async () => {
+    await start([{apiVersion: 'operators.coreos.com/v1alpha1', kind: 'CatalogSource', metadata: {name: 'cs-redhat-operator-index-v4-18', namespace: 'openshift-marketplace'}, spec: {image: 'old.example.com/index:v4.17', sourceType: 'grpc'}}]);
+    const r = await run(['mirror', 'apply', V2, '--include-catalogs', '--yes', '--json'], env);
+    expect(r.code, r.stderr).to.equal(0);
+    const applied = (JSON.parse(r.stdout) as Json).result.stages[0]!.result.applied.map((a) => `${a.action} ${a.kind}/${a.name}`);
+    expect(applied).to.include.members(['update CatalogSource/cs-redhat-operator-index-v4-18', 'create ClusterCatalog/cc-redhat-operator-index-v4-18', 'create UpdateService/update-service-oc-mirror']);
+    expect((srv.get('catalogsources', 'cs-redhat-operator-index-v4-18', 'openshift-marketplace')!.spec as {image: string}).image).to.equal('registry.example.com:8443/redhat/redhat-operator-index:v4.18');
+    expect(srv.get('updateservices', 'update-service-oc-mirror', 'openshift-update-service')).to.not.equal(undefined);
+    const again = await run(['mirror', 'apply', V2, '--include-catalogs', '--yes', '--json'], env);
+    expect((JSON.parse(again.stdout) as Json).result.stages[0]!.result.applied).to.deep.equal([]);
+  });
+
+  it('without the right to list pods the preview still runs and says the pods were not checked', async () => {
+    await start();
+    srv.fault({verb: 'list', resource: 'pods', status: 403});
+    const r = await run(['mirror', 'apply', V2, '--dry-run', '--json'], env);
+    expect(r.code, r.stderr).to.equal(0);
+    const res = (JSON.parse(r.stdout) as {result: {notes: string[]; podsLosingMirrors?: unknown}}).result;
+    expect(res.podsLosingMirrors).to.equal(undefined);
+    expect(res.notes.join('\n')).to.contain('pods not checked for lost mirrors: list pods in all namespaces: forbidden');
   });
 });

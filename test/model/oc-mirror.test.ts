@@ -61,6 +61,11 @@ describe('oc-mirror output as it is', () => {
     expect(loaded.state.mirrorSets.map((s) => s.name)).to.deep.equal(['idms-release-0', 'idms-operator-0', 'itms-operator-0']);
   });
 
+  it('an unquoted timestamp (as our writer leaves oc-mirror annotations) stays a string, as Kubernetes reads it', () => {
+    const l = loadManifests([{file: 'a.yaml', text: 'apiVersion: config.openshift.io/v1\nkind: ImageTagMirrorSet\nmetadata:\n  name: t\n  annotations:\n    createdAt: 2026-12-01T09:30:12Z\nspec: {}\n'}]);
+    expect((l.objects[0]!.body.metadata as {annotations: Record<string, unknown>}).annotations.createdAt).to.equal('2026-12-01T09:30:12Z');
+  });
+
   it('a folder with nothing oc-mirror wrote is a problem', () => {
     const out = interpretOcMirror([{file: 'x/readme.yaml', text: 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n'}]);
     expect(out.problems.map((p) => p.field)).to.deep.equal(['DIR']);
