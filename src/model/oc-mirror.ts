@@ -148,17 +148,38 @@ export interface PodLosingMirror extends PodImage {
   remaining: string[];
 }
 
+/** Entries by source, for the longest-prefix lookup registries.conf does. */
+interface EntryIndex {
+  bySource: Map<string, MirrorEntry[]>;
+  wildcards: MirrorEntry[];
+}
+
+function indexEntries(entries: MirrorEntry[]): EntryIndex {
+  const bySource = new Map<string, MirrorEntry[]>();
+  const wildcards: MirrorEntry[] = [];
+  for (const e of entries) {
+    if (e.source.startsWith('*.')) wildcards.push(e);
+    else bySource.set(e.source, [...(bySource.get(e.source) ?? []), e]);
+  }
+  return {bySource, wildcards};
+}
+
 /** The mirrors registries.conf gives a reference: the most specific matching source only, digest or tag mirrors. */
-function mirrorsFor(entries: MirrorEntry[], repo: string, pulls: 'digest' | 'tag'): string[] {
+function mirrorsFor(ix: EntryIndex, repo: string, pulls: 'digest' | 'tag'): string[] {
+  // A repository is inside a source at a `/` boundary: try the repository, then each parent.
+  for (let scope = repo; scope !== ''; scope = scope.includes('/') ? scope.slice(0, scope.lastIndexOf('/')) : '') {
+    const hit = ix.bySource.get(scope);
+    if (hit) return hit.filter((e) => e.pulls === pulls).map((e) => e.mirror);
+  }
   let best = '';
-  for (const e of entries) if (scopeIsNestedInsideScope(repo, e.source) && e.source.length > best.length) best = e.source;
-  return best ? entries.filter((e) => e.source === best && e.pulls === pulls).map((e) => e.mirror) : [];
+  for (const e of ix.wildcards) if (scopeIsNestedInsideScope(repo, e.source) && e.source.length > best.length) best = e.source;
+  return best ? ix.wildcards.filter((e) => e.source === best && e.pulls === pulls).map((e) => e.mirror) : [];
 }
 
 /** Image references of running pods that would lose a mirror they can pull from today. */
 export function podsLosingMirrors(pods: PodImage[], before: MirrorSet[], after: MirrorSet[]): PodLosingMirror[] {
-  const b = mirrorEntries(before);
-  const a = mirrorEntries(after);
+  const b = indexEntries(mirrorEntries(before));
+  const a = indexEntries(mirrorEntries(after));
   const out: PodLosingMirror[] = [];
   for (const p of pods) {
     let repo: string;
@@ -171,6 +192,7 @@ export function podsLosingMirrors(pods: PodImage[], before: MirrorSet[], after: 
       continue;
     }
     const was = mirrorsFor(b, repo, pulls);
+    if (was.length === 0) continue;
     const now = mirrorsFor(a, repo, pulls);
     const lost = was.filter((m) => !now.includes(m));
     if (lost.length > 0) out.push({...p, lost, remaining: now});

@@ -127,4 +127,18 @@ describe('mirror apply semantics (v2: a set replaces the one with the same name)
     const lost = podsLosingMirrors(pods, setsOf(current), setsOf(after));
     expect(lost).to.deep.equal([{...pods[0], lost: ['registry.example.com:8443/rhel8'], remaining: []}]);
   });
+
+  it('pods: the most specific source decides (a wider source left behind still mirrors it); wildcard sources match subdomains', () => {
+    const set = (name: string, rules: Array<[string, string[]]>, kind: 'ImageDigestMirrorSet' | 'ImageTagMirrorSet' = 'ImageDigestMirrorSet') => ({kind, name, rules: rules.map(([source, mirrors]) => ({source, mirrors, mirrorSourcePolicy: ''}))});
+    const d = `@sha256:${'e'.repeat(64)}`;
+    const before = [set('a', [['registry.redhat.io/rhel8', ['m1.example.com/rhel8']], ['registry.redhat.io', ['m2.example.com/rh']], ['*.corp.example.com', ['m3.example.com/corp']]]), set('t', [['docker.io/library', ['m4.example.com/lib']]], 'ImageTagMirrorSet')];
+    const after = [set('a', [['registry.redhat.io', ['m2.example.com/rh']]])];
+    const pods = [
+      {namespace: 'n', pod: 'p1', container: 'c', image: `registry.redhat.io/rhel8/x${d}`},
+      {namespace: 'n', pod: 'p2', container: 'c', image: `git.corp.example.com/team/app${d}`},
+      {namespace: 'n', pod: 'p3', container: 'c', image: 'nginx:1.27'},
+      {namespace: 'n', pod: 'p4', container: 'c', image: `registry.redhat.io/ubi9${d}`},
+    ];
+    expect(podsLosingMirrors(pods, before, after).map((x) => `${x.pod}: -${x.lost.join(',')} +${x.remaining.join(',')}`)).to.deep.equal(['p1: -m1.example.com/rhel8 +m2.example.com/rh', 'p2: -m3.example.com/corp +', 'p3: -m4.example.com/lib +']);
+  });
 });
