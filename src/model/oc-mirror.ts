@@ -229,10 +229,13 @@ const rulesOf = (body: Record<string, unknown>, kind: string) => (((body.spec as
 /** Stage 1: the incoming rules with every mirror and source of the replaced object still in (new mirrors first). */
 function union(incoming: Record<string, unknown>, old: Record<string, unknown>, kind: string): Record<string, unknown> {
   const rules = rulesOf(incoming, kind);
+  const bySource = new Map(rules.map((r) => [r.source, r]));
   for (const r of rulesOf(old, kind)) {
-    const have = rules.find((x) => x.source === r.source);
-    if (!have) rules.push(r);
-    else for (const m of r.mirrors) if (!have.mirrors.includes(m)) have.mirrors.push(m);
+    const have = bySource.get(r.source);
+    if (!have) {
+      rules.push(r);
+      bySource.set(r.source, r);
+    } else for (const m of r.mirrors) if (!have.mirrors.includes(m)) have.mirrors.push(m);
   }
   return {...incoming, spec: {...(incoming.spec as object), [LIST_KEYS[kind]!]: rules}};
 }
