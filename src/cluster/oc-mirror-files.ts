@@ -36,6 +36,7 @@ export async function locateOcMirrorOutput(dir: string): Promise<{dir: string; n
   for (const sub of ['cluster-resources', join('working-dir', 'cluster-resources')]) {
     if (await isDir(join(dir, sub))) return {dir: join(dir, sub), note: `reading ${join(dir, sub)} (oc-mirror v2)`};
   }
+  if (await isDir(join(dir, 'oc-mirror-workspace'))) return locateOcMirrorOutput(join(dir, 'oc-mirror-workspace'));
   const results = (await readdir(dir)).filter((n) => /^results-\d+$/.test(n)).sort((a, b) => Number(a.slice(8)) - Number(b.slice(8)));
   if (results.length > 0) {
     const newest = join(dir, results[results.length - 1]!);

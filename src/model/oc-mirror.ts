@@ -72,11 +72,29 @@ export function interpretOcMirror(files: Array<{file: string; text: string}>): O
     } else if (/\.(ya?ml|json)$/i.test(n)) manifests.push(f);
     else notes.push(`${f.file}: not a manifest, ignored`);
   }
-  const loaded = loadManifests(manifests);
-  const problems: Problem[] = [...loaded.problems];
+  // Each file on its own: oc-mirror writes some objects twice (signature ConfigMap as JSON and YAML,
+  // or under signatures/); the same object twice is read once, two different ones are refused.
+  const problems: Problem[] = [];
+  const objects: LoadedObject[] = [];
+  const ignored: string[] = [];
+  const seen = new Map<string, LoadedObject>();
+  for (const m of manifests) {
+    const loaded = loadManifests([m]);
+    problems.push(...loaded.problems);
+    ignored.push(...loaded.ignored);
+    for (const o of loaded.objects) {
+      const key = `${o.kind}/${o.namespace ?? ''}/${o.name}`;
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, o);
+        objects.push(o);
+      } else if (same(first.body, o.body)) notes.push(`${o.file}: ${o.kind} ${o.name} again, the same as in ${first.file}; read once`);
+      else problems.push({field: 'metadata.name', value: o.name, message: `${o.kind} ${o.name} is defined twice with different content (first in ${first.file}); refusing to guess which one applies`, source: `${o.file}:${o.line}`});
+    }
+  }
   const out: OcMirrorOutput = {layout, mirrorSets: [], signatures: [], passThrough: [], notes, problems};
   const take = (o: LoadedObject): OcMirrorObject => ({kind: o.kind, name: o.name, namespace: o.namespace, body: o.body, file: o.file});
-  for (const o of loaded.objects) {
+  for (const o of objects) {
     if (MIRROR_KINDS.includes(o.kind)) out.mirrorSets.push(take(o));
     else if (PASS_THROUGH_KINDS.includes(o.kind)) out.passThrough.push(take(o));
     else if (o.kind === 'ConfigMap' && isSignatureConfigMap(o.body, o.file)) {
@@ -90,7 +108,7 @@ export function interpretOcMirror(files: Array<{file: string; text: string}>): O
       out.signatures.push(t);
     } else notes.push(`${o.file}: ${o.kind} ${o.name} is not oc-mirror cluster configuration, ignored`);
   }
-  for (const k of new Set(loaded.ignored)) notes.push(`${k}: not oc-mirror cluster configuration, ignored`);
+  for (const k of new Set(ignored)) notes.push(`${k}: not oc-mirror cluster configuration, ignored`);
   if (out.mirrorSets.length + out.signatures.length + out.passThrough.length === 0 && problems.length === 0) {
     problems.push({field: 'DIR', message: 'holds no ImageDigestMirrorSet, ImageTagMirrorSet, ImageContentSourcePolicy, signature ConfigMap, CatalogSource, ClusterCatalog or UpdateService'});
   }

@@ -66,6 +66,17 @@ describe('oc-mirror output as it is', () => {
     expect((l.objects[0]!.body.metadata as {annotations: Record<string, unknown>}).annotations.createdAt).to.equal('2026-12-01T09:30:12Z');
   });
 
+  it('the same signature ConfigMap under signatures/ and as JSON is read once; a different second copy is refused', async () => {
+    const {out} = await read('v2-signature-also-under-signatures-dir');
+    expect(out.problems).to.deep.equal([]);
+    expect(out.signatures).to.have.length(1);
+    expect(out.notes.join('\n')).to.contain('again, the same as in');
+    const {raw} = await read('v2-signature-also-under-signatures-dir');
+    const changed = raw.files.map((f) => (f.file.endsWith('.json') ? {...f, text: f.text.replace('"binaryData":{', '"binaryData":{"sha256-x-2":"eA==",')} : f));
+    const bad = interpretOcMirror(changed);
+    expect(bad.problems.map((p) => p.message).join('\n')).to.contain('ConfigMap mirrored-release-signatures is defined twice with different content');
+  });
+
   it('a folder with nothing oc-mirror wrote is a problem', () => {
     const out = interpretOcMirror([{file: 'x/readme.yaml', text: 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n'}]);
     expect(out.problems.map((p) => p.field)).to.deep.equal(['DIR']);
