@@ -130,7 +130,7 @@ export function mergeClusterPolicies(defaults: ClusterPolicies, spec: Partial<Cl
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => !!x && typeof x === 'object' && !Array.isArray(x);
 
-function parseActions(v: unknown, field: string, allowed: ActionType[], problems: Problem[], source?: string): PolicyAction[] {
+function parseActions(v: unknown, field: string, allowed: ActionType[], problems: Problem[], source?: string, lenient = false): PolicyAction[] {
   if (!Array.isArray(v)) {
     problems.push({field, message: 'must be a list of actions', source});
     return [];
@@ -139,6 +139,10 @@ function parseActions(v: unknown, field: string, allowed: ActionType[], problems
   v.forEach((a, i) => {
     const type = isObj(a) ? a.type : undefined;
     if (typeof type !== 'string' || !allowed.includes(type as ActionType)) {
+      if (lenient) {
+        out.push({type: 'Reboot'});
+        return;
+      }
       problems.push({field: `${field}[${i}].type`, value: type, message: `must be one of ${allowed.join(', ')}`, source});
       return;
     }
@@ -161,7 +165,7 @@ function parseActions(v: unknown, field: string, allowed: ActionType[], problems
   return out;
 }
 
-function parsePolicies(v: unknown, field: string, allowed: ActionType[], problems: Problem[], source?: string): Partial<ClusterPolicies> {
+function parsePolicies(v: unknown, field: string, allowed: ActionType[], problems: Problem[], source?: string, lenient = false): Partial<ClusterPolicies> {
   if (v === undefined || v === null) return {};
   if (!isObj(v)) {
     problems.push({field, message: 'must be an object', source});
@@ -172,13 +176,13 @@ function parsePolicies(v: unknown, field: string, allowed: ActionType[], problem
     out.files = v.files.map((f, i) => {
       const path = isObj(f) ? f.path : undefined;
       if (typeof path !== 'string' || !path.startsWith('/')) problems.push({field: `${field}.files[${i}].path`, value: path, message: 'must be an absolute path', source});
-      return {path: String(path ?? ''), actions: parseActions(isObj(f) ? f.actions : undefined, `${field}.files[${i}].actions`, allowed, problems, source)};
+      return {path: String(path ?? ''), actions: parseActions(isObj(f) ? f.actions : undefined, `${field}.files[${i}].actions`, allowed, problems, source, lenient)};
     });
   }
   if (Array.isArray(v.units)) {
-    out.units = v.units.map((u, i) => ({name: String(isObj(u) ? u.name : ''), actions: parseActions(isObj(u) ? u.actions : undefined, `${field}.units[${i}].actions`, allowed, problems, source)}));
+    out.units = v.units.map((u, i) => ({name: String(isObj(u) ? u.name : ''), actions: parseActions(isObj(u) ? u.actions : undefined, `${field}.units[${i}].actions`, allowed, problems, source, lenient)}));
   }
-  if (isObj(v.sshkey) && v.sshkey.actions !== undefined) out.sshkey = {actions: parseActions(v.sshkey.actions, `${field}.sshkey.actions`, allowed, problems, source)};
+  if (isObj(v.sshkey) && v.sshkey.actions !== undefined) out.sshkey = {actions: parseActions(v.sshkey.actions, `${field}.sshkey.actions`, allowed, problems, source, lenient)};
   return out;
 }
 
@@ -208,7 +212,10 @@ export function disruptionRules(input: RulesInput): {rules: DisruptionRules; pro
   const observed = (mc.body.status as Obj | undefined)?.observedGeneration;
   const current = meta.generation === undefined || observed === undefined || observed === meta.generation;
   if (isObj(statusPolicies) && current) {
-    const st = parsePolicies(statusPolicies, `${name} status.nodeDisruptionPolicyStatus.clusterPolicies`, STATUS_ACTIONS, problems, mc.source);
+    // The status is the operator's own output: an action this tool does not know (a newer release)
+    // is taken as the worst case, Reboot, rather than refusing every edit.
+    const statusProblems: Problem[] = [];
+    const st = parsePolicies(statusPolicies, `${name} status.nodeDisruptionPolicyStatus.clusterPolicies`, STATUS_ACTIONS, statusProblems, mc.source, true);
     const policies = {files: st.files ?? [], units: st.units ?? [], sshkey: st.sshkey ?? {actions: []}};
     return {rules: {...base, policies, origin: 'status', basis: `${on}: ${name} status.nodeDisruptionPolicyStatus.clusterPolicies`}, problems};
   }

@@ -102,6 +102,15 @@ describe('cluster node disruption policies (MachineConfiguration/cluster)', () =
     expect(r.problems[0]).to.include({field: 'MachineConfiguration/cluster spec.nodeDisruptionPolicy.files[0].actions[0].type', value: 'Rebot'});
   });
 
+  it('an action in the operator status this tool does not know (a newer release) counts as Reboot, not as an error', () => {
+    const body = mc('machineconfiguration-status-search-none');
+    const files = ((body.status as Record<string, Record<string, Record<string, unknown[]>>>).nodeDisruptionPolicyStatus!.clusterPolicies!.files as Array<{actions: unknown[]}>);
+    files[1]!.actions = [{type: 'FutureAction'}];
+    const r = disruptionRules({machineConfiguration: {body}, version: '5.1.0'});
+    expect(r.problems).to.deep.equal([]);
+    expect(fileVerdict('/etc/containers/policy.json', '{}', '{"a":1}', r.rules).level).to.equal('drain-reboot');
+  });
+
   it('merge: a spec entry replaces the default with the same path, others are appended; longest path wins', () => {
     const d = defaultClusterPolicies();
     const m = mergeClusterPolicies(d, {files: [{path: REG, actions: [{type: 'None'}]}, {path: '/etc/containers', actions: [{type: 'Drain'}]}]});
