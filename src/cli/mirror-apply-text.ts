@@ -10,7 +10,7 @@ export function mirrorApplyReportLines(r: MirrorApplyReport, p: Painter): string
     for (const o of r.passedThrough) lines.push(`  ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}  ${p.dim(o.file)}`);
   }
   lines.push(p.bold(r.lostEntries.length > 0 ? `Mirror entries that disappear (${r.lostEntries.length}):` : 'Mirror entries that disappear: none'));
-  for (const e of r.lostEntries) lines.push(p.warn(`  ${e.source} -> ${e.mirror}  (${e.pulls} pulls; now in ${e.objects.join(', ')})`));
+  for (const e of r.lostEntries) lines.push(p.warn(`  ${e.source} -> ${e.mirror}  (${e.pulls} pulls; listed today in ${e.objects.join(', ')})`));
   if (r.podsLosingMirrors) {
     lines.push(p.bold(r.podsLosingMirrors.length > 0 ? `Pod images that lose a mirror (${r.podsLosingMirrors.length}):` : 'Pod images that lose a mirror: none'));
     for (const x of r.podsLosingMirrors) {
