@@ -102,6 +102,13 @@ export async function runMirrorApply(opts: MirrorApplyOptions, hooks: MirrorAppl
     lostEntries: lost,
     removes,
   };
+  for (const o of current) {
+    // Full-set semantics replace by name only: an older oc-mirror set this output has no counterpart for stays.
+    const by = ((o.body.metadata as {annotations?: Record<string, string>} | undefined)?.annotations ?? {}).createdBy ?? '';
+    if (/^oc-mirror/.test(by) && ['ImageDigestMirrorSet', 'ImageTagMirrorSet'].includes(o.kind) && !input.mirrorSets.some((i) => i.kind === o.kind && i.name === o.name)) {
+      report.notes.push(`${o.kind} ${o.name} (created by ${by}) is not in this output and stays as it is; delete it if its images are no longer mirrored`);
+    }
+  }
   if (pods && lost.length === 0) report.podsLosingMirrors = [];
   else if (pods) {
     try {

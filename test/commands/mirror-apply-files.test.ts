@@ -18,11 +18,14 @@ describe('mirror apply into GitOps manifests (-f)', function () {
   afterEach(() => rmSync(dir, {recursive: true, force: true}));
   const files = () => ['cluster.yaml', 'icsp-oc-mirror-v1.yaml', 'idms-oc-mirror.yaml'].map((f) => readFileSync(join(dir, 'cluster', f), 'utf8')).join('\n---FILE---\n');
 
-  it('--dry-run --staged shows both stages and writes nothing', async () => {
+  it('--dry-run --staged shows both stages and writes nothing; an older oc-mirror set with no counterpart is noted, not deleted', async () => {
+    writeFileSync(join(dir, 'cluster', 'generic.yaml'), 'apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata:\n  name: idms-generic-0\n  annotations:\n    createdBy: oc-mirror v2\nspec:\n  imageDigestMirrors:\n  - source: docker.io/library/busybox\n    mirrors: [registry.example.com:8443/library/busybox]\n');
     const before = files();
     const r = await run(['mirror', 'apply', V2, '-f', join(dir, 'cluster'), '--staged', '--dry-run', '--json']);
     expect(r.code, r.stderr).to.equal(0);
-    expect((JSON.parse(r.stdout) as Json).result.stages.map((s) => s.name)).to.deep.equal(['stage 1: add new mirrors', 'stage 2: remove old entries']);
+    const res = (JSON.parse(r.stdout) as Json & {result: {notes: string[]}}).result;
+    expect(res.stages.map((s) => s.name)).to.deep.equal(['stage 1: add new mirrors', 'stage 2: remove old entries']);
+    expect(res.notes.join('\n')).to.contain('ImageDigestMirrorSet idms-generic-0 (created by oc-mirror v2) is not in this output and stays as it is');
     expect(files()).to.equal(before);
   });
 
