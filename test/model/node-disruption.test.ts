@@ -167,6 +167,14 @@ describe('plan() uses the cluster rules for every edit', () => {
     expect(none.disruption[0]!.text).to.equal('none');
   });
 
+  it('a paused pool gets the same prediction, with a note that it waits until unpaused', () => {
+    const pool = (name: string, paused: boolean) => ({apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfigPool', metadata: {name}, spec: {paused, machineConfigSelector: {matchLabels: {'machineconfiguration.openshift.io/role': name}}}});
+    const p = plan(objs(pool('master', false), pool('worker', true)), searchAdd);
+    expect(p.disruption.map((d) => `${d.pool}:${d.level}`)).to.deep.equal(['master:drain-reboot', 'worker:drain-reboot']);
+    expect(p.disruption[1]!.reasons.at(-1)).to.equal('pool worker is paused (spec.paused): its nodes do this only once it is unpaused');
+    expect(p.disruption[0]!.reasons.join('\n')).to.not.contain('paused');
+  });
+
   it('a MachineConfiguration with a bad action makes the edit an error', () => {
     const p = plan(objs(mc('machineconfiguration-bad-action')), searchAdd);
     expect(p.errors.map((e) => e.field)).to.include('MachineConfiguration/cluster spec.nodeDisruptionPolicy.files[0].actions[0].type');
