@@ -1,5 +1,5 @@
 /** Text of the `mirror apply` preview that the per-stage plans do not show. */
-import type {Painter} from '../lib/output.js';
+import type {Painter} from './output.js';
 import type {MirrorApplyReport} from '../services/mirror-apply.js';
 
 export function mirrorApplyReportLines(r: MirrorApplyReport, p: Painter): string[] {

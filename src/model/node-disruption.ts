@@ -26,6 +26,7 @@
  */
 import type {Problem} from '../lib/errors.js';
 import {DISRUPTION_ORDER, registriesConfDrainReason, type DisruptionLevel, type FileDisruption} from './disruption.js';
+import {CONTAINERS_GPG_PUB_PATH, CRIO_POLICIES_DIR, DOCKER_CERTS_DIR, POLICY_JSON_PATH, REGISTRIES_CONF_PATH, REGISTRIES_D} from './node-files.js';
 
 export type ActionType = 'Reboot' | 'Drain' | 'Reload' | 'Restart' | 'DaemonReload' | 'None' | 'Special';
 export const SPEC_ACTIONS: ActionType[] = ['Reboot', 'Drain', 'Reload', 'Restart', 'DaemonReload', 'None'];
@@ -67,12 +68,12 @@ export interface DisruptionRules {
   basis: string;
 }
 
-export const REGISTRIES_CONF = '/etc/containers/registries.conf';
+const REGISTRIES_CONF = REGISTRIES_CONF_PATH;
 const CRIO = 'crio.service';
 const UPDATE_CA_TRUST = 'coreos-update-ca-trust.service';
 const KUBELET = 'kubelet.service';
 const IRI = 'iri-registry.service';
-const DAEMON_DIRS = ['/etc/docker/certs.d'];
+const DAEMON_DIRS = [DOCKER_CERTS_DIR];
 
 const reload = (s: string): PolicyAction => ({type: 'Reload', serviceName: s});
 const restart = (s: string): PolicyAction => ({type: 'Restart', serviceName: s});
@@ -88,12 +89,12 @@ const atLeast = (r: Release | undefined, major: number, minor: number) => !r || 
 export function defaultClusterPolicies(release?: Release): ClusterPolicies {
   const files: FilePolicy[] = [
     {path: '/var/lib/kubelet/config.json', actions: [{type: 'None'}]},
-    {path: '/etc/machine-config-daemon/no-reboot/containers-gpg.pub', actions: [reload(CRIO)]},
-    {path: '/etc/containers/policy.json', actions: [reload(CRIO)]},
+    {path: CONTAINERS_GPG_PUB_PATH, actions: [reload(CRIO)]},
+    {path: POLICY_JSON_PATH, actions: [reload(CRIO)]},
     {path: REGISTRIES_CONF, actions: [{type: 'Special'}]},
-    {path: '/etc/containers/registries.d', actions: [reload(CRIO)]},
+    {path: REGISTRIES_D, actions: [reload(CRIO)]},
   ];
-  if (atLeast(release, 4, 18)) files.push({path: '/etc/crio/policies', actions: [reload(CRIO)]});
+  if (atLeast(release, 4, 18)) files.push({path: CRIO_POLICIES_DIR, actions: [reload(CRIO)]});
   files.push({path: '/etc/nmstate/openshift', actions: [{type: 'None'}]}, {path: '/etc/pki/ca-trust/source/anchors/openshift-config-user-ca-bundle.crt', actions: [restart(UPDATE_CA_TRUST), restart(CRIO)]});
   const units: UnitPolicy[] = [];
   if (atLeast(release, 4, 22)) {
@@ -283,8 +284,8 @@ function legacyFile(path: string, before: string | undefined, after: string | un
     const s = safeReason(path, before, after);
     return {path, level: s.drain ? 'drain' : 'crio-reload', reason: s.reason, rule: rule(`${path} reloads CRI-O, drain unless the change is safe (drain.go isSafeContainerRegistryConfChanges)`), actions: [reload(CRIO)], drain: s.drain};
   }
-  const reloads = ['/etc/machine-config-daemon/no-reboot/containers-gpg.pub', '/etc/containers/policy.json'];
-  if (reloads.includes(path) || (atLeast(release, 4, 16) && dir === '/etc/containers/registries.d')) {
+  const reloads = [CONTAINERS_GPG_PUB_PATH, POLICY_JSON_PATH];
+  if (reloads.includes(path) || (atLeast(release, 4, 16) && dir === REGISTRIES_D)) {
     return {path, level: 'crio-reload', reason: `${path}: CRI-O reload`, rule: rule(`${reloads.includes(path) ? path : 'files directly in /etc/containers/registries.d'} reload CRI-O`), actions: [reload(CRIO)], drain: false};
   }
   if (atLeast(release, 4, 14) && path === '/etc/pki/ca-trust/source/anchors/openshift-config-user-ca-bundle.crt') {

@@ -16,7 +16,7 @@
  * entries the incoming digest sets provide is replaced and deleted.
  */
 import type {Problem} from '../lib/errors.js';
-import type {Warning} from '../lib/warnings.js';
+import type {Warning} from './warnings.js';
 import type {CurrentObject, EditChange, Editor} from './edit.js';
 import {loadManifests, type LoadedObject} from './manifests.js';
 import {parseNormalizedNamed, refName} from './reference.js';

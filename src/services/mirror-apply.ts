@@ -6,13 +6,13 @@
  * pools (live), stage 2 takes out the old entries and deletes replaced ICSPs.
  */
 import {ClusterError, ValidationError} from '../lib/errors.js';
-import {runEdit, toCurrent, type SessionHooks, type SessionOptions, type SessionResult} from '../cluster/edit-session.js';
+import {runEdit, toCurrent, type SessionHooks, type SessionOptions, type SessionResult} from './edit-session.js';
 import type {ExtraRef} from '../cluster/live-state.js';
 import {readOcMirrorDir} from '../cluster/oc-mirror-files.js';
 import type {CurrentObject} from '../model/edit.js';
 import {loadManifests} from '../model/manifests.js';
 import {interpretOcMirror, lostEntries, ocMirrorEditor, podsLosingMirrors, type MirrorEntry, type OcMirrorOutput, type PodLosingMirror} from '../model/oc-mirror.js';
-import {plan} from '../model/plan.js';
+import {plan} from '../render/plan.js';
 
 export interface MirrorApplyOptions extends SessionOptions {
   dir: string;

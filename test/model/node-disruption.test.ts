@@ -14,7 +14,7 @@ import {join} from 'node:path';
 import {registriesConfDrainReason} from '../../src/model/disruption.js';
 import {editorFor, type CurrentObject} from '../../src/model/edit.js';
 import {closestFilePolicy, defaultClusterPolicies, disruptionRules, fileVerdict, mergeClusterPolicies, parseRelease, poolVerdict} from '../../src/model/node-disruption.js';
-import {plan} from '../../src/model/plan.js';
+import {plan} from '../../src/render/plan.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'node-disruption');
 const mc = (name: string) => jsyaml.load(readFileSync(join(FIX, `${name}.yaml`), 'utf8')) as Record<string, unknown>;

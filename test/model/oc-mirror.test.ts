@@ -6,7 +6,7 @@ import {readManifests} from '../../src/cluster/manifest-files.js';
 import type {CurrentObject} from '../../src/model/edit.js';
 import {loadManifests} from '../../src/model/manifests.js';
 import {interpretOcMirror, lostEntries, ocMirrorEditor, podsLosingMirrors, replacedIcsps} from '../../src/model/oc-mirror.js';
-import {plan} from '../../src/model/plan.js';
+import {plan} from '../../src/render/plan.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'oc-mirror');
 const CLUSTER = join(import.meta.dirname, '..', '..', 'examples', 'oc-mirror-v2', 'cluster');

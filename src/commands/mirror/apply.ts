@@ -1,8 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {mirrorApplyReportLines} from '../../cli/mirror-apply-text.js';
-import {EditCommand, editFlags, toEditResult, type EditResult} from '../../lib/edit-command.js';
-import {UserError} from '../../lib/errors.js';
-import {out} from '../../lib/output.js';
+import {EditCommand, editFlags, toEditResult, type EditResult} from '../../cli/edit-command.js';
+import {out} from '../../cli/output.js';
 import type {MirrorApplyResult} from '../../services/mirror-apply.js';
 
 export type MirrorApplyJson = Omit<MirrorApplyResult, 'stages'> & {stages: Array<{name: string; result: EditResult}>};
@@ -33,13 +32,10 @@ pools, then removes the old entries (with -f: one stage per run).`;
 
   async run(): Promise<MirrorApplyJson> {
     const {args, flags} = await this.parse(MirrorApply);
-    const fileMode = Boolean(flags.file && flags.file.length > 0);
-    if (flags.wait && fileMode) throw new UserError('--wait follows a live cluster; it cannot be used with -f');
-    const {parseDuration} = await import('../../cluster/wait.js');
     const {runMirrorApply} = await import('../../services/mirror-apply.js');
     const interval = Number(process.env.OC_REGISTRIES_WAIT_INTERVAL_MS);
     const res = await runMirrorApply(
-      {dir: args.dir, staged: flags.staged, includeCatalogs: flags['include-catalogs'], file: flags.file, kubeconfig: flags.kubeconfig, context: flags.context, releaseImage: flags['release-image'], strict: flags.strict, dryRun: flags['dry-run'], wait: flags.wait, timeoutMs: parseDuration(flags.timeout), waitIntervalMs: interval > 0 ? interval : undefined},
+      {dir: args.dir, staged: flags.staged, includeCatalogs: flags['include-catalogs'], file: flags.file, kubeconfig: flags.kubeconfig, context: flags.context, releaseImage: flags['release-image'], strict: flags.strict, dryRun: flags['dry-run'], wait: flags.wait, timeoutMs: flags.timeout, waitIntervalMs: interval > 0 ? interval : undefined},
       {...this.sessionHooks(flags), report: (r) => !this.jsonEnabled() && out(mirrorApplyReportLines(r, this.p).join('\n')), stage: (t) => !this.jsonEnabled() && out(this.p.bold(`=== ${t}`))},
     );
     if (!this.jsonEnabled()) for (const s of res.stages) this.showOutcome(s.result);

@@ -3,14 +3,12 @@
  * explanation computed from the rendered node files, with the signature policy
  * objects behind any signature requirement. Pure: state in, result out.
  */
-import {ValidationError} from '../lib/errors.js';
-import type {Warning} from '../lib/warnings.js';
+import {crioPolicyPath, POLICY_JSON_PATH} from '../model/node-files.js';
+import type {Warning} from '../model/warnings.js';
 import {explainImage, type CandidateExplain, type ExplainResult} from '../model/explain.js';
 import type {LoadResult} from '../model/manifests.js';
-import {renderNodeView} from './node-view.js';
-import {prepareState} from './service.js';
-import {signatureRequirementFor, type SignatureTrust} from './signatures.js';
-import {CRIO_POLICY_PATH} from './sigstore.js';
+import {signatureRequirementFor, type SignatureTrust} from '../render/signatures.js';
+import {evaluateOrThrow} from './render.js';
 
 export interface ExplainServiceOptions {
   releaseImage?: string;
@@ -32,16 +30,11 @@ export interface ExplainServiceResult extends ExplainResult {
 }
 
 export function explainService(loaded: LoadResult, ref: string, opts: ExplainServiceOptions): ExplainServiceResult {
-  const state = prepareState(loaded, {releaseImage: opts.releaseImage, allowInvalid: opts.allowInvalid, warn: opts.warn});
-  const view = renderNodeView(state);
-  if (view.outcome.error) {
-    const e = view.outcome.error;
-    throw new ValidationError([{field: e.field ?? 'spec', value: e.value, source: e.source, message: `MCO refuses the whole sync and nodes keep their current files: ${e.message}`, mco: e.message}]);
-  }
-  if (view.problems.length > 0) throw new ValidationError(view.problems);
+  const view = evaluateOrThrow(loaded, opts);
+  const state = view.state;
   const spec = state.image?.spec;
-  const nsPolicy = opts.namespace !== undefined ? CRIO_POLICY_PATH(opts.namespace) : undefined;
-  const policyFile = nsPolicy && view.files.some((f) => f.path === nsPolicy) ? nsPolicy : '/etc/containers/policy.json';
+  const nsPolicy = opts.namespace !== undefined ? crioPolicyPath(opts.namespace) : undefined;
+  const policyFile = nsPolicy && view.files.some((f) => f.path === nsPolicy) ? nsPolicy : POLICY_JSON_PATH;
   const result = explainImage(view.files, ref, {
     allowedRegistriesForImport: spec?.allowedRegistriesForImport,
     internalRegistry: state.image?.status?.internalRegistryHostname,

@@ -5,15 +5,18 @@
  * The intent-specific part is the Editor (model/edit.ts); any command that can
  * express its change as an Editor reuses this whole path.
  */
-import {ConflictError, ValidationError} from '../lib/errors.js';
+import {join} from 'node:path';
+import {stringify} from 'yaml';
+import {ConflictError, ValidationError, type Problem} from '../lib/errors.js';
 import {loadManifests, type LoadedObject} from '../model/manifests.js';
 import type {CurrentObject, Editor} from '../model/edit.js';
-import {plan as makePlan, type Plan, type PlanOptions} from '../model/plan.js';
-import type {KubeOptions} from './kube.js';
-import type {ExtraRef} from './live-state.js';
-import {readManifests} from './manifest-files.js';
-import type {Applied} from './write-live.js';
-import type {WaitResult} from './wait.js';
+import {plan as makePlan, type Plan, type PlanOptions} from '../render/plan.js';
+import {clock} from '../cluster/clock.js';
+import type {KubeOptions} from '../cluster/kube.js';
+import type {ExtraRef} from '../cluster/live-state.js';
+import {readManifests} from '../cluster/manifest-files.js';
+import type {Applied} from '../cluster/write-live.js';
+import type {WaitResult} from '../cluster/wait.js';
 
 export interface SessionOptions extends KubeOptions {
   file?: string[];
@@ -29,6 +32,10 @@ export interface SessionOptions extends KubeOptions {
   wait?: boolean;
   timeoutMs?: number;
   waitIntervalMs?: number;
+  /** Write the new objects as files under this directory instead of applying the edit (nothing existing changes). */
+  exportTo?: string;
+  /** Checks of the edit's own (e.g. mirror migrate's equivalence proof): problems refuse it like plan errors. */
+  checks?: (plan: Plan, current: CurrentObject[]) => Problem[];
 }
 
 export interface SessionHooks {
@@ -66,6 +73,13 @@ export function toCurrent(objects: LoadedObject[]): CurrentObject[] {
 
 const planOpts = (o: SessionOptions, label: string): PlanOptions => ({releaseImage: o.releaseImage, strict: o.strict, label});
 
+/** The plan plus the edit's own checks; the hooks see the problems before they are raised. */
+function planWith(editor: Editor, current: CurrentObject[], opts: SessionOptions, label: string): Plan {
+  const plan = makePlan(current, editor, planOpts(opts, label));
+  const extra = opts.checks?.(plan, current) ?? [];
+  return extra.length > 0 ? {...plan, errors: [...plan.errors, ...extra]} : plan;
+}
+
 function check(plan: Plan): void {
   if (plan.errors.length > 0) throw new ValidationError(plan.errors);
 }
@@ -78,23 +92,23 @@ export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: S
   // Two files defining the same object, YAML errors, unknown fields: refuse before planning.
   if (loaded.problems.length > 0) throw new ValidationError(loaded.problems);
   const current = toCurrent(loaded.objects);
-  const plan = makePlan(current, editor, planOpts(opts, opts.file!.join(',')));
+  const plan = planWith(editor, current, opts, opts.file!.join(','));
   hooks.show(plan);
   check(plan);
   const result: SessionResult = {mode: 'file', plan, dryRun: !!opts.dryRun, confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
   if (plan.noop || opts.dryRun) return result;
   if (!(await hooks.confirm(plan))) return result;
   result.confirmed = true;
-  const {applyToFiles} = await import('./edit-files.js');
+  const {applyToFiles} = await import('../cluster/edit-files.js');
   result.written = await applyToFiles(plan.changes, current, opts.file!, texts);
   result.applied = plan.changes.map((c) => ({kind: c.kind, name: c.name, namespace: c.namespace, action: c.action}));
   return result;
 }
 
 export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: SessionHooks): Promise<SessionResult> {
-  const {connect} = await import('./kube.js');
-  const {readLiveState} = await import('./live-state.js');
-  const {applyLive, WriteConflict} = await import('./write-live.js');
+  const {connect} = await import('../cluster/kube.js');
+  const {readLiveState} = await import('../cluster/live-state.js');
+  const {applyLive, WriteConflict} = await import('../cluster/write-live.js');
   const kube = await connect(opts);
   const max = opts.maxAttempts ?? 10;
   let first: Plan | undefined;
@@ -106,7 +120,7 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
       for (const p of live.problems) hooks.progress(`note: ${p.field}: ${p.message}`);
     }
     const current = toCurrent(live.objects);
-    const plan = makePlan(current, editor, planOpts(opts, kube.server));
+    const plan = planWith(editor, current, opts, kube.server);
     const result: SessionResult = {mode: 'live', plan: first ?? plan, dryRun: !!opts.dryRun, confirmed, applied: [], written: [], attempts: attempt, target: {server: kube.server, user: kube.user}};
     if (attempt === 1) {
       first = plan;
@@ -133,17 +147,50 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
       if (attempt >= max) throw new ConflictError(`${e.message}: the objects kept changing under us for ${max} attempts; nothing was changed (run the command again)`);
       hooks.progress(`attempt ${attempt}: ${e.message}; re-reading and re-applying the same intent`);
       // Exponential backoff with full jitter spreads concurrent writers apart.
-      await new Promise((r) => setTimeout(r, 10 + Math.random() * 50 * 2 ** Math.min(attempt, 6)));
+      const c = clock();
+      await c.sleep(10 + c.random() * 50 * 2 ** Math.min(attempt, 6));
       continue;
     }
     if (opts.wait && plan.pools.length > 0) {
-      const {waitForPools} = await import('./wait.js');
+      const {waitForPools} = await import('../cluster/wait.js');
       result.wait = await waitForPools(kube, {pools: plan.pools, before: poolsBefore, timeoutMs: opts.timeoutMs ?? 30 * 60_000, intervalMs: opts.waitIntervalMs, progress: hooks.progress});
     } else if (opts.wait) hooks.progress('no pool needs to roll out for this change: nothing to wait for');
     return result;
   }
 }
 
+/**
+ * An edit whose result goes to new files under a directory (`mirror migrate --out`): planned against the
+ * live cluster or the manifests like any edit, written without asking since nothing existing changes.
+ */
+async function runExport(editor: Editor, opts: SessionOptions & {exportTo: string}, hooks: SessionHooks): Promise<SessionResult> {
+  const fileMode = Boolean(opts.file && opts.file.length > 0);
+  let current: CurrentObject[];
+  let label: string;
+  if (fileMode) {
+    const loaded = loadManifests(await readManifests(opts.file!));
+    if (loaded.problems.length > 0) throw new ValidationError(loaded.problems);
+    current = toCurrent(loaded.objects);
+    label = opts.file!.join(',');
+  } else {
+    const {readLiveState} = await import('../cluster/live-state.js');
+    const live = await readLiveState(opts, opts.configMaps ?? []);
+    current = toCurrent(live.objects);
+    label = live.kube.server;
+  }
+  const plan = planWith(editor, current, opts, label);
+  hooks.show(plan);
+  check(plan);
+  const result: SessionResult = {mode: fileMode ? 'file' : 'live', plan, dryRun: !!opts.dryRun, confirmed: false, applied: [], written: [], attempts: 1, target: {files: [opts.exportTo]}};
+  if (plan.noop || opts.dryRun) return result;
+  const {writeFilesAtomic} = await import('../cluster/mirror-io.js');
+  const created = plan.changes.filter((c) => c.after);
+  result.written = await writeFilesAtomic(created.map((c) => ({file: join(opts.exportTo, `${c.kind.toLowerCase()}-${c.name}.yaml`), after: stringify(c.after, {indentSeq: false, lineWidth: 0})})));
+  result.applied = created.map((c) => ({kind: c.kind, name: c.name, namespace: c.namespace, action: 'create'}));
+  return result;
+}
+
 export function runEdit(editor: Editor, opts: SessionOptions, hooks: SessionHooks): Promise<SessionResult> {
+  if (opts.exportTo) return runExport(editor, {...opts, exportTo: opts.exportTo}, hooks);
   return opts.file && opts.file.length > 0 ? runFileEdit(editor, opts, hooks) : runLiveEdit(editor, opts, hooks);
 }
