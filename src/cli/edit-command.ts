@@ -11,7 +11,7 @@ import {durationFlag, releaseImageFlag, sourceFlags} from './flags.js';
 import {note, out} from './output.js';
 import type {Editor} from '../model/edit.js';
 import type {Plan} from '../render/plan.js';
-import type {SessionOptions, SessionResult} from '../services/edit-session.js';
+import type {SessionHooks, SessionOptions, SessionResult} from '../services/edit-session.js';
 
 export const editFlags = {
   ...sourceFlags,
@@ -47,7 +47,7 @@ export interface EditResult {
   plan: {
     summary: string[];
     changes: Array<{kind: string; name: string; namespace?: string; action: string; diff: string}>;
-    files: Array<{path: string; origin: string; diff: string; disruption: string; reason: string}>;
+    files: Array<{path: string; origin: string; diff: string; disruption: string; reason: string; rule?: string}>;
     pools: string[];
     disruption: Plan['disruption'];
     release: Plan['release'];
@@ -76,14 +76,19 @@ export abstract class EditCommand extends BaseCommand {
         waitIntervalMs: Number.isFinite(interval) && interval > 0 ? interval : undefined,
         ...extra,
       },
-      {
-        show: (plan) => this.showPlan(plan, flags),
-        confirm: (plan) => this.confirm(plan, flags),
-        progress: (line) => note(this.p.dim(line)),
-      },
+      this.sessionHooks(flags),
     );
     if (!this.jsonEnabled()) this.showOutcome(res);
     return toEditResult(res);
+  }
+
+  /** The preview, confirmation and progress of every edit (also used by multi-stage commands). */
+  protected sessionHooks(flags: EditFlags): SessionHooks {
+    return {
+      show: (plan) => this.showPlan(plan, flags),
+      confirm: (plan) => this.confirm(plan, flags),
+      progress: (line) => note(this.p.dim(line)),
+    };
   }
 
   private showPlan(plan: Plan, flags: EditFlags): void {
@@ -111,6 +116,8 @@ export abstract class EditCommand extends BaseCommand {
       out(`  ${d.pool}: ${d.level === 'none' ? d.text : this.p.warn(d.text)}`);
       for (const r of d.reasons) out(this.p.dim(`    ${r}`));
     }
+    if (plan.files.length > 0) out(this.p.bold('Decided by:'));
+    for (const f of plan.files) if (f.disruption.rule) out(this.p.dim(`  ${f.path}: ${f.disruption.rule}`));
     for (const line of this.describePlan(plan)) out(line);
     if (flags['dry-run']) out(this.p.dim('Dry run: nothing was written.'));
   }
@@ -141,7 +148,7 @@ export abstract class EditCommand extends BaseCommand {
     return ok;
   }
 
-  private showOutcome(res: SessionResult): void {
+  protected showOutcome(res: SessionResult): void {
     if (res.applied.length === 0) return;
     for (const a of res.applied) note(this.p.ok(`${a.action}d ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''}`) + (a.resourceVersion ? this.p.dim(` (resourceVersion ${a.resourceVersion})`) : ''));
     if (res.written.length > 0) note(this.p.dim(`wrote ${res.written.join(', ')}`));
@@ -162,7 +169,7 @@ export function toEditResult(res: SessionResult): EditResult {
     plan: {
       summary: p.summary,
       changes: p.changes.map((c) => ({kind: c.kind, name: c.name, namespace: c.namespace, action: c.action, diff: c.diff})),
-      files: p.files.map((f) => ({path: f.path, origin: f.origin, diff: f.diff, disruption: f.disruption.level, reason: f.disruption.reason})),
+      files: p.files.map((f) => ({path: f.path, origin: f.origin, diff: f.diff, disruption: f.disruption.level, reason: f.disruption.reason, rule: f.disruption.rule})),
       pools: p.pools,
       disruption: p.disruption,
       release: p.release,

@@ -11,6 +11,10 @@ import {checkSchema, schemas, typeName} from './manifest-schema.js';
 import {suggest} from './suggest.js';
 import {emptyState, type ClusterState, type MirrorRule, type MirrorSet, type MirrorSetKind} from './types.js';
 
+/** As Kubernetes reads YAML (sigs.k8s.io/yaml): timestamps stay strings (js-yaml's default makes them Dates), merge keys work. */
+const K8S_SCHEMA = jsyaml.CORE_SCHEMA.extend({implicit: [(jsyaml as unknown as {types: {merge: jsyaml.Type}}).types.merge]});
+
+/** apiVersion each kind must have. */
 export const KINDS: Record<string, string> = {
   Image: 'config.openshift.io/v1',
   ClusterVersion: 'config.openshift.io/v1',
@@ -22,6 +26,8 @@ export const KINDS: Record<string, string> = {
   ConfigMap: 'v1',
   MachineConfigPool: 'machineconfiguration.openshift.io/v1',
   MachineConfig: 'machineconfiguration.openshift.io/v1',
+  MachineConfiguration: 'operator.openshift.io/v1', // node disruption policies (node-disruption.ts)
+  ...{CatalogSource: 'operators.coreos.com/v1alpha1', ClusterCatalog: 'olm.operatorframework.io/v1', UpdateService: 'updateservice.operator.openshift.io/v1'}, // oc-mirror pass-through
 };
 
 const listKeys: Record<MirrorSetKind, string> = {
@@ -313,7 +319,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
     splitDocuments(input.text).forEach((d, i) => {
       let body: unknown;
       try {
-        body = jsyaml.load(d.text, {filename: file});
+        body = jsyaml.load(d.text, {filename: file, schema: K8S_SCHEMA});
       } catch (e) {
         const err = e as {reason?: string; message: string; mark?: {line: number}};
         const at = d.firstLine + (err.mark?.line ?? 0);

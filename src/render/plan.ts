@@ -13,7 +13,8 @@ import {ART_REPO, type Release} from '../model/release.js';
 import type {Warning} from '../model/warnings.js';
 import {evaluate, type Evaluation} from './evaluate.js';
 import {payloadBlockRefusal} from './mirrors.js';
-import {DISRUPTION_BASIS, DISRUPTION_TEXT, fileDisruption, maxLevel, type FileDisruption, type PoolDisruption} from '../model/disruption.js';
+import type {FileDisruption, PoolDisruption} from '../model/disruption.js';
+import {disruptionRules, fileVerdict, poolVerdict} from '../model/node-disruption.js';
 import {makeContext, type CurrentObject, type Editor, type ObjectKey} from '../model/edit.js';
 import {loadManifests} from '../model/manifests.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
@@ -179,7 +180,10 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
     for (const w of warnings) errors.push({field: w.field ?? 'configuration', message: `${w.message} (an error with --strict)`});
   }
 
-  // Node files that change, and what that does to the nodes.
+  // Node files that change, and what that does to the nodes: the cluster's own rules (model/node-disruption.ts).
+  const mc = current.find((o) => o.kind === 'MachineConfiguration' && o.name === 'cluster');
+  const rules = disruptionRules({machineConfiguration: mc ? {body: mc.body, source: mc.source} : undefined, version: after.release.version});
+  errors.push(...rules.problems);
   const files: FileChange[] = [];
   const paths = [...new Set([...before.files.map((f) => f.path), ...after.files.map((f) => f.path)])];
   for (const path of paths) {
@@ -190,20 +194,22 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
       path,
       origin: (a ?? b)!.origin,
       diff: unifiedDiff(b?.content ?? '', a?.content ?? '', {fromLabel: b ? `${path} (current)` : '/dev/null', toLabel: a ? `${path} (new)` : '/dev/null'}),
-      disruption: fileDisruption(path, b?.content, a?.content),
+      disruption: fileVerdict(path, b?.content, a?.content, rules.rules, (a ?? b)!.origin),
     });
   }
   const pools = poolNames(after.state);
-  const mcFiles = files.filter((f) => f.origin !== 'daemon');
-  const level = maxLevel(mcFiles.map((f) => f.disruption.level));
-  const version = after.release.version;
-  const release = version ? `OpenShift ${version}: ${DISRUPTION_BASIS}` : DISRUPTION_BASIS;
+  const verdict = poolVerdict(files.filter((f) => f.origin !== 'daemon').map((f) => f.disruption as ReturnType<typeof fileVerdict>));
+  const level = verdict.level;
+  const paused = new Set(pools.filter((p) => (current.find((x) => x.kind === 'MachineConfigPool' && x.name === p)?.body.spec as {paused?: boolean} | undefined)?.paused === true));
   const disruption: PoolDisruption[] = pools.map((pool) => ({
     pool,
     level,
-    text: DISRUPTION_TEXT[level],
-    reasons: files.filter((f) => f.disruption.level === level || level === 'none').map((f) => f.disruption.reason),
-    release,
+    text: verdict.text,
+    reasons: [
+      ...files.filter((f) => f.disruption.level === level || level === 'none').map((f) => f.disruption.reason),
+      ...(paused.has(pool) && level !== 'none' ? [`pool ${pool} is paused (spec.paused): its nodes do this only once it is unpaused`] : []),
+    ],
+    release: rules.rules.basis,
   }));
 
   return {

@@ -13,6 +13,7 @@ import type {CurrentObject, Editor} from '../model/edit.js';
 import {plan as makePlan, type Plan, type PlanOptions} from '../render/plan.js';
 import {clock} from '../cluster/clock.js';
 import type {KubeOptions} from '../cluster/kube.js';
+import type {ExtraRef} from '../cluster/live-state.js';
 import {readManifests} from '../cluster/manifest-files.js';
 import type {Applied} from '../cluster/write-live.js';
 import type {WaitResult} from '../cluster/wait.js';
@@ -24,6 +25,8 @@ export interface SessionOptions extends KubeOptions {
   dryRun?: boolean;
   /** Extra ConfigMaps in openshift-config to read in live mode. */
   configMaps?: string[];
+  /** Other named objects the editor may replace, read in live mode (404: absent). */
+  extraObjects?: ExtraRef[];
   /** Maximum attempts on 409 Conflict (live mode). */
   maxAttempts?: number;
   wait?: boolean;
@@ -111,7 +114,7 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
   let first: Plan | undefined;
   let confirmed = false;
   for (let attempt = 1; ; attempt++) {
-    const live = await readLiveState(opts, opts.configMaps ?? [], kube);
+    const live = await readLiveState(opts, opts.configMaps ?? [], kube, opts.extraObjects ?? []);
     if (live.problems.length > 0 && attempt === 1) {
       // Invalid objects already in the cluster are reported but do not stop an edit of other fields.
       for (const p of live.problems) hooks.progress(`note: ${p.field}: ${p.message}`);
