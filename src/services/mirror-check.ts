@@ -95,7 +95,7 @@ export async function mirrorCheck(loaded: LoadResult, inputs: ImageInput[], opts
     return {
       images,
       summary: summarize(images),
-      requireMirror: opts.requireMirror,
+      requireMirror: opts.requireMirror === true,
       credentials: opts.pullSecret ? (opts.pullSecretOrigin ?? 'pull secret') : 'none (anonymous)',
       requests: client.requests,
       exitStatus: exitStatus(images, opts.requireMirror),
