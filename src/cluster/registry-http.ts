@@ -48,7 +48,7 @@ export function classifyNetError(e: unknown, url: string): NetError {
     return new NetError('tls-error', `${url}: TLS handshake failed (${msg})`, true);
   }
   if (code === 'ETIMEDOUT') return new NetError('timeout', `${url}: ${msg}`);
-  return new NetError('unreachable', `${url}: ${code ? code + ' ' : ''}${msg}`);
+  return new NetError('unreachable', `${url}: ${code && !msg.includes(code) ? code + ' ' : ''}${msg}`);
 }
 
 /** Run async jobs with at most `limit` at once (FIFO). */

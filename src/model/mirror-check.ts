@@ -166,7 +166,11 @@ export function exitStatus(images: ImageCheck[], requireMirror: boolean): 0 | 1 
 /** The first reason an endpoint did not serve, for the table. */
 export function firstFailure(i: ImageCheck): string | undefined {
   if (i.reason && i.verdict !== 'mirror' && i.verdict !== 'source' && !i.endpoints.some((e) => e.status !== 'skipped')) return i.reason;
-  const e = i.endpoints.find((x) => x.status !== 'served' && (x.status !== 'skipped' || !x.reason?.startsWith('not contacted')));
+  // A real failure first; else the first skip that shaped the answer (digest-only, blocked, ...).
+  // Only what the node meets before the endpoint that serves the image counts.
+  const served = i.endpoints.findIndex((x) => x.status === 'served');
+  const before = served === -1 ? i.endpoints : i.endpoints.slice(0, served);
+  const e = before.find((x) => x.status !== 'skipped') ?? before.find((x) => !x.reason?.startsWith('not contacted'));
   if (!e) return undefined;
   return `${e.location}: ${e.status}${e.reason ? ` (${e.reason})` : ''}`;
 }

@@ -59,8 +59,9 @@ export function parsePullSecret(text: string, what: string): PullSecret {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (e) {
-    throw new PullSecretError(`${what}: not JSON (want a dockerconfigjson or containers auth.json): ${(e as Error).message.replace(/ in JSON at.*/, '')}`);
+  } catch {
+    // The parser's message may quote the text (and so a credential): say only where.
+    throw new PullSecretError(`${what}: not JSON (want a dockerconfigjson or containers auth.json)`);
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new PullSecretError(`${what}: want a JSON object with "auths"`);
   const obj = doc as Record<string, unknown>;
