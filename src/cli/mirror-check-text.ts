@@ -36,6 +36,7 @@ export function mirrorCheckText(r: MirrorCheckView, p: Painter): string[] {
     `${total} image${total === 1 ? '' : 's'}: ${s.mirror} from a mirror, ${s.source} from the source${r.requireMirror && s.source > 0 ? ' (not allowed: --require-mirror)' : ''}, ${s.fail} failing, ${s.rejected} rejected; credentials: ${r.credentials}`,
   );
   if (r.images.some((i) => i.verdict === 'fail' && i.uncertain)) out.push(p.dim('fail? = only unreachable or timed-out endpoints were left: not a certain failure'));
+  for (const n of new Set(r.images.flatMap((i) => i.notes ?? []))) out.push(p.dim(`note: ${short(n)}`));
   return out;
 }
 

@@ -32,6 +32,8 @@ export interface ImageCheck {
   reason?: string;
   /** A failure that rests only on unreachable / timed-out endpoints: not certain. */
   uncertain?: boolean;
+  /** What the check cannot prove (e.g. a signature requirement). */
+  notes?: string[];
 }
 
 /** One endpoint the node would contact, or one it skips (with the reason). */
@@ -86,7 +88,7 @@ function planCandidate(c: CandidateExplain, never: NeverContactSources): Planned
     case 'rejected':
       return {reference: c.reference, endpoints, rejected: `rejected by policy (${c.policy?.section ?? 'default'}: ${c.policy?.requirements.map((r) => r.type).join(', ')})`};
     case 'signature-required':
-      return {reference: c.reference, endpoints, note: `signature required (${c.policy?.section}): signatures are not checked here`};
+      return {reference: c.reference, endpoints, note: `${c.reference}: policy requires a signature (${c.policy?.section}: ${c.policy?.requirements.map((r) => r.type).join(', ')}); the node pulls it only if the image is signed, which mirror check does not verify`};
     default:
       return {reference: c.reference, endpoints};
   }
@@ -110,6 +112,7 @@ export async function runPlan(plan: ImagePlan, probe: (e: PlannedEndpoint) => Pr
   }
   let served: EndpointCheck | undefined;
   const rejections: string[] = [];
+  const notes: string[] = [];
   let contacted = 0;
   for (const c of plan.candidates) {
     if (c.rejected) {
@@ -117,6 +120,7 @@ export async function runPlan(plan: ImagePlan, probe: (e: PlannedEndpoint) => Pr
       for (const e of c.endpoints) endpoints.push({...head(e), status: 'skipped', reason: e.skip ?? c.rejected});
       continue;
     }
+    if (c.note && !served) notes.push(c.note);
     for (const e of c.endpoints) {
       if (e.skip) {
         endpoints.push({...head(e), status: 'skipped', reason: e.skip});
@@ -132,10 +136,11 @@ export async function runPlan(plan: ImagePlan, probe: (e: PlannedEndpoint) => Pr
       if (got.status === 'served' && !served) served = got;
     }
   }
-  if (served) return {image: plan.image, verdict: served.role === 'mirror' ? 'mirror' : 'source', servedBy: served.location, endpoints};
+  const extra = notes.length > 0 ? {notes} : {};
+  if (served) return {image: plan.image, verdict: served.role === 'mirror' ? 'mirror' : 'source', servedBy: served.location, endpoints, ...extra};
   if (contacted === 0 && rejections.length > 0) return {image: plan.image, verdict: 'rejected', servedBy: null, endpoints, reason: rejections[0]};
   const unknown = endpoints.some((e) => e.status === 'unreachable' || e.status === 'timeout');
-  return {image: plan.image, verdict: 'fail', servedBy: null, endpoints, reason: contacted === 0 ? 'no endpoint the node may contact' : 'no endpoint the node may contact serves the image', ...(unknown ? {uncertain: true} : {})};
+  return {image: plan.image, verdict: 'fail', servedBy: null, endpoints, reason: contacted === 0 ? 'no endpoint the node may contact' : 'no endpoint the node may contact serves the image', ...(unknown ? {uncertain: true} : {}), ...extra};
 }
 
 export type Summary = Record<Verdict, number>;
