@@ -186,11 +186,19 @@ export class RegistryClient {
   /** HEAD /v2/<repo>/manifests/<ref>, after the ping and the auth it asks for. */
   async probe(t: ProbeTarget): Promise<ProbeResult> {
     try {
-      const p = await this.ping(t.host, t.trust);
-      const auth = await this.authHeader(p, t);
+      let p = await this.ping(t.host, t.trust);
       const url = new URL(`${p.base.href}${t.repo}/manifests/${t.ref}`);
-      const headers = {accept: MANIFEST_ACCEPT, ...auth};
-      const res = await this.send(url, t.trust, 'HEAD', headers);
+      let headers = {accept: MANIFEST_ACCEPT, ...(await this.authHeader(p, t))};
+      let res = await this.send(url, t.trust, 'HEAD', headers);
+      // A registry that only challenges on the repository (not on /v2/): follow that challenge once.
+      const late = res.status === 401 ? parseChallenge(headerOf(res, 'www-authenticate')) : undefined;
+      if (late && late.scheme !== 'none' && late.scheme !== p.challenge.scheme) {
+        p = {base: p.base, challenge: late};
+        headers = {accept: MANIFEST_ACCEPT, ...(await this.authHeader(p, t))};
+        res = await this.send(url, t.trust, 'HEAD', headers);
+      }
+      // Registries without HEAD on manifests: GET, as containers/image always does.
+      if (res.status === 405 || res.status === 501) res = await this.send(url, t.trust, 'GET', headers, true);
       return await this.judge(res, url, t, headers);
     } catch (e) {
       if (e instanceof NetError) return {status: e.kind, reason: e.message};
@@ -204,7 +212,7 @@ export class RegistryClient {
     const isDigest = t.ref.startsWith('sha256:') || t.ref.startsWith('sha512:');
     let digest = headerOf(res, 'docker-content-digest');
     if (isDigest && !digest) {
-      const get = await this.send(url, t.trust, 'GET', headers, true);
+      const get = res.body ? res : await this.send(url, t.trust, 'GET', headers, true);
       if (get.status !== 200) return fromHttp(get.status, `GET ${url.pathname}: HTTP ${get.status}`);
       const algo = t.ref.slice(0, t.ref.indexOf(':'));
       digest = `${algo}:${createHash(algo).update(get.body!).digest('hex')}`;

@@ -66,6 +66,12 @@ describe('cluster/registry-client', function () {
     expect(res).to.deep.equal({status: 'served', httpStatus: 200, digest: d});
     seen.push(...r.log.map((l) => `${l.method} ${l.path} ${l.status}`));
     expect(seen).to.deep.equal(['GET /v2/ 200', `HEAD /v2/lab/app/manifests/${d} 200`]);
+    expect(r.log[1]!.accept!.split(', ')).to.have.members([
+      'application/vnd.oci.image.index.v1+json',
+      'application/vnd.oci.image.manifest.v1+json',
+      'application/vnd.docker.distribution.manifest.list.v2+json',
+      'application/vnd.docker.distribution.manifest.v2+json',
+    ]);
   });
 
   it('missing-manifest-is-missing-with-404', async () => {
@@ -113,6 +119,21 @@ describe('cluster/registry-client', function () {
     const r = await start({auth: {kind: 'bearer', username: 'robot', password: 'x', anonymousPull: true}});
     const d = r.push('lab/app', 'v1');
     expect((await client.probe(target(r, 'lab/app', d))).status).to.equal('served');
+  });
+
+  it('a-challenge-only-on-the-repository-is-followed-once', async () => {
+    const r = await start({auth: {kind: 'bearer', username: 'robot', password: 'tok3n'}, openPing: true});
+    const d = r.push('lab/app', 'v1');
+    const res = await client.probe(target(r, 'lab/app', d, {credentials: {username: 'robot', password: 'tok3n'}}));
+    expect(res.status).to.equal('served');
+    expect(r.log.filter((l) => l.path.includes('/manifests/')).map((l) => `${l.status} ${l.auth ?? 'none'}`)).to.deep.equal(['401 none', '200 Bearer']);
+  });
+
+  it('a-registry-without-head-is-asked-with-get', async () => {
+    const r = await start({noHead: true});
+    const d = r.push('lab/app', 'v1');
+    expect(await client.probe(target(r, 'lab/app', d))).to.deep.equal({status: 'served', httpStatus: 200, digest: d});
+    expect(r.log.filter((l) => l.path.includes('/manifests/')).map((l) => `${l.method} ${l.status}`)).to.deep.equal(['HEAD 405', 'GET 200']);
   });
 
   it('digest-without-header-is-checked-by-hashing-the-body', async () => {

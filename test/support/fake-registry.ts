@@ -17,6 +17,10 @@ export interface FakeRegistryOptions {
   noDigestHeader?: boolean;
   /** Serve this body for every manifest (to test digest mismatches). */
   corruptBody?: boolean;
+  /** Answer the /v2/ ping with 200 and challenge only on repositories. */
+  openPing?: boolean;
+  /** 405 on HEAD of a manifest (only GET works). */
+  noHead?: boolean;
 }
 
 export interface LoggedRequest {
@@ -24,6 +28,7 @@ export interface LoggedRequest {
   path: string;
   status: number;
   auth?: string;
+  accept?: string;
 }
 
 export function manifestFor(name: string): {body: string; digest: string} {
@@ -80,7 +85,7 @@ export class FakeRegistry {
   }
 
   private send(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string> = {}, body = ''): void {
-    this.log.push({method: req.method ?? '', path: req.url ?? '', status, ...(req.headers.authorization ? {auth: req.headers.authorization.split(' ')[0]} : {})});
+    this.log.push({method: req.method ?? '', path: req.url ?? '', status, ...(req.headers.authorization ? {auth: req.headers.authorization.split(' ')[0]} : {}), ...(req.headers.accept ? {accept: req.headers.accept} : {})});
     res.writeHead(status, {'content-length': String(Buffer.byteLength(body)), ...headers});
     res.end(req.method === 'HEAD' ? undefined : body);
   }
@@ -112,7 +117,7 @@ export class FakeRegistry {
       return h === `Bearer tok-user-${scope}` || (a.anonymousPull === true && h === `Bearer tok-anon-${scope}`);
     };
     if (url.pathname === '/v2/' || url.pathname === '/v2') {
-      if (a && !authorized('')) return this.send(req, res, 401, {'www-authenticate': challenge}, '{}');
+      if (a && !this.opts.openPing && !authorized('')) return this.send(req, res, 401, {'www-authenticate': challenge}, '{}');
       return this.send(req, res, 200, {'docker-distribution-api-version': 'registry/2.0'}, '{}');
     }
     const m = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(url.pathname);
@@ -120,6 +125,7 @@ export class FakeRegistry {
     const [, repo, ref] = m;
     const scope = `repository:${repo}:pull`;
     if (!authorized(scope)) return this.send(req, res, 401, {'www-authenticate': a!.kind === 'basic' ? challenge : `${challenge},scope="${scope}"`}, '{"errors":[{"code":"UNAUTHORIZED"}]}');
+    if (this.opts.noHead && req.method === 'HEAD') return this.send(req, res, 405, {}, '');
     let body = this.repos.get(repo!)?.get(decodeURIComponent(ref!));
     if (body === undefined) return this.send(req, res, 404, {'content-type': 'application/json'}, '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
     if (this.opts.corruptBody) body = body + ' ';
