@@ -37,6 +37,16 @@ spec:
   - source: 127.0.0.1:5001/lab
     mirrors: ${JSON.stringify(mirrors)}
 ${policy ? `    mirrorSourcePolicy: ${policy}\n` : ''}`;
+const itms = (mirrors: string[]) => `---
+apiVersion: config.openshift.io/v1
+kind: ImageTagMirrorSet
+metadata:
+  name: lab-tag-mirrors
+spec:
+  imageTagMirrors:
+  - source: 127.0.0.1:5001/lab
+    mirrors: ${JSON.stringify(mirrors)}
+`;
 const caConfigMap = () => `---
 apiVersion: v1
 kind: ConfigMap
@@ -85,6 +95,10 @@ const CASES: Case[] = [
   {name: 'blocked source (NeverContactSource) with a mirror: the mirror serves the digest', manifests: header(ALL) + idms(['127.0.0.1:5002/lab'], 'NeverContactSource'), image: '127.0.0.1:5001/lab/app@$APP', verdict: 'mirror', servedBy: '127.0.0.1:5002/lab', statuses: ['served', 'skipped'], exit: 0},
   {name: 'blocked source (NeverContactSource) with a mirror: a tag pull is rejected', manifests: header(ALL) + idms(['127.0.0.1:5002/lab'], 'NeverContactSource'), image: '127.0.0.1:5001/lab/app:v1', verdict: 'rejected', servedBy: null, statuses: ['skipped', 'skipped'], exit: 1},
   {name: 'blocked first mirror is skipped, the second serves', manifests: blocked(['127.0.0.1:5002']) + idms(['127.0.0.1:5002/lab', '127.0.0.1:5003/lab']), image: '127.0.0.1:5001/lab/app@$APP', verdict: 'mirror', servedBy: '127.0.0.1:5003/lab', statuses: ['skipped', 'served', 'skipped'], exit: 0},
+  {name: 'HTTPS mirror marked insecure: served without the CA', manifests: header(ALL) + idms(['127.0.0.1:5004/lab'], 'NeverContactSource'), image: '127.0.0.1:5001/lab/app@$APP', verdict: 'mirror', servedBy: '127.0.0.1:5004/lab', statuses: ['served', 'skipped'], exit: 0},
+  {name: 'plain-HTTP mirror not marked insecure: TLS error, the source serves', manifests: header(ALL.filter((p) => p !== '5002')) + idms(['127.0.0.1:5002/lab']), image: '127.0.0.1:5001/lab/app@$APP', verdict: 'source', servedBy: '127.0.0.1:5001/lab', statuses: ['tls-error', 'served'], exit: 0},
+  {name: 'tag pull through a tag-only mirror (ImageTagMirrorSet)', manifests: header(ALL) + itms(['127.0.0.1:5003/lab']), image: '127.0.0.1:5001/lab/app:v1', verdict: 'mirror', servedBy: '127.0.0.1:5003/lab', statuses: ['served', 'skipped'], exit: 0},
+  {name: '--all-endpoints probes past the serving mirror; the node still pulls from the first', manifests: header(ALL) + idms(['127.0.0.1:5009/lab', '127.0.0.1:5003/lab', '127.0.0.1:5002/lab']), image: '127.0.0.1:5001/lab/app@$APP', flags: ['--all-endpoints'], verdict: 'mirror', servedBy: '127.0.0.1:5003/lab', statuses: ['unreachable', 'served', 'served', 'served'], exit: 0},
   {name: 'policy-rejected image', manifests: header(ALL).replace('  registrySources:\n', '  registrySources:\n    allowedRegistries: ["127.0.0.1:5003"]\n'), image: '127.0.0.1:5001/lab/app:v1', verdict: 'rejected', servedBy: null, statuses: ['skipped'], exit: 1},
 ];
 
@@ -155,27 +169,62 @@ describe('e2e: mirror check against real registries, confirmed by skopeo on the 
 
       // The node's view: skopeo on the rendered files pulls from the endpoint mirror check named.
       const root = join(dir, 'root');
-      const rendered = spawnSync(process.execPath, [BIN, 'render', '-f', manifests, '--out', root], {encoding: 'utf8'});
-      expect(rendered.status, rendered.stderr).to.equal(0);
-      const marks = takeMarks(lab);
-      const pull = skopeo(lab, root, image, c.auth ? authfile : undefined);
-      const served = servedBy(lab, marks);
-      const tried = endpointsTried(pull.log);
-      const why = `skopeo: rc ${pull.rc}, tried ${tried.join(' > ') || 'nothing'}, served by ${served.join(', ') || 'none'}: ${finalError(pull.log).slice(0, 300)}`;
-      if (got.servedBy) {
-        expect(pull.rc, why).to.equal(0);
-        expect(served, why).to.deep.equal([hostOf(got.servedBy)]);
-        expect(tried[tried.length - 1], why).to.equal(hostOf(got.servedBy));
-      } else {
-        expect(pull.rc, why).to.not.equal(0);
-        if (c.verdict === 'rejected') expect(['rejected', 'blocked'], why).to.include(classify(pull));
-        else expect(served, why).to.deep.equal([]);
-      }
-      // The endpoints skopeo tried, in order, are those mirror check contacted plus the blocked ones
-      // (containers/image lists them and fails them at once).
-      const upTo = got.endpoints.findIndex((e) => e.status === 'served');
-      const contacted = got.endpoints.slice(0, upTo === -1 ? undefined : upTo + 1).filter((e) => e.status !== 'skipped' || /^(blocked|never contact source)/.test(e.reason ?? '')).map((e) => hostOf(e.location));
-      if (c.verdict !== 'rejected') expect(tried, why).to.deep.equal(contacted);
+      render(manifests, root);
+      const problems = disagreements(lab, root, image, got, c.auth ? authfile : undefined);
+      expect(problems, problems.join('\n')).to.deep.equal([]);
     });
   });
+
+  it('negative control: node files that differ from the manifests make skopeo disagree with mirror check', function () {
+    const dir = join(work, 'negative');
+    mkdirSync(dir, {recursive: true});
+    const manifests = join(dir, 'manifests.yaml');
+    writeFileSync(manifests, CASES[0]!.manifests);
+    const image = `127.0.0.1:5001/lab/app@${lab.appDigest}`;
+    const r = cli(lab, ['mirror', 'check', image, '-f', manifests, '--json']);
+    const got = (JSON.parse(r.stdout) as {result: {images: ImageCheck[]}}).result.images[0]!;
+    expect(got.servedBy).to.equal('127.0.0.1:5002/lab');
+    const root = join(dir, 'root');
+    render(manifests, root);
+    // Drop the first mirror from the rendered registries.conf: the node now pulls from 5003.
+    const conf = join(root, 'etc', 'containers', 'registries.conf');
+    const text = readFileSync(conf, 'utf8');
+    const tampered = text.replace(/\[\[registry\.mirror\]\]\s*location = "127\.0\.0\.1:5002\/lab"[^[]*/, '');
+    expect(tampered).to.not.equal(text);
+    writeFileSync(conf, tampered);
+    const problems = disagreements(lab, root, image, got, undefined);
+    expect(problems.join('\n')).to.contain('served by 127.0.0.1:5003');
+  });
 });
+
+function render(manifests: string, root: string): void {
+  const r = spawnSync(process.execPath, [BIN, 'render', '-f', manifests, '--out', root], {encoding: 'utf8'});
+  if (r.status !== 0) throw new Error(`render failed (exit ${r.status}): ${r.stderr}`);
+}
+
+/** What real skopeo does on the node files ROOT, compared with mirror check's answer; empty when they agree. */
+function disagreements(lab: LabEnv, root: string, image: string, got: ImageCheck, authfile: string | undefined): string[] {
+  const marks = takeMarks(lab);
+  const pull = skopeo(lab, root, image, authfile);
+  const served = servedBy(lab, marks);
+  const tried = endpointsTried(pull.log);
+  const why = `skopeo: rc ${pull.rc}, tried ${tried.join(' > ') || 'nothing'}, served by ${served.join(', ') || 'none'}: ${finalError(pull.log).slice(0, 300)}`;
+  const out: string[] = [];
+  if (got.servedBy) {
+    const host = hostOf(got.servedBy);
+    if (pull.rc !== 0 || served.join() !== host || tried[tried.length - 1] !== host) out.push(`mirror check says ${got.servedBy} serves it; ${why}`);
+  } else if (pull.rc === 0) out.push(`mirror check says nothing serves it (${got.verdict}); ${why}`);
+  else if (got.verdict === 'rejected' && !['rejected', 'blocked'].includes(classify(pull))) out.push(`mirror check says rejected; ${why}`);
+  else if (got.verdict !== 'rejected' && served.length > 0) out.push(`mirror check says nothing serves it; ${why}`);
+  // The endpoints skopeo tried, in order, are those mirror check contacted plus the blocked ones
+  // (containers/image lists them and fails them at once), up to the one that serves.
+  if (got.verdict !== 'rejected') {
+    const upTo = got.endpoints.findIndex((e) => e.status === 'served');
+    const contacted = got.endpoints
+      .slice(0, upTo === -1 ? undefined : upTo + 1)
+      .filter((e) => e.status !== 'skipped' || /^(blocked|never contact source)/.test(e.reason ?? ''))
+      .map((e) => hostOf(e.location));
+    if (tried.join(' > ') !== contacted.join(' > ')) out.push(`mirror check contacted ${contacted.join(' > ')}; ${why}`);
+  }
+  return out;
+}
