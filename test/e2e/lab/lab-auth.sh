@@ -72,7 +72,7 @@ cmd_stop() {
   local f pid
   for f in "$LAB_STATE/reg-5005/pid" "$LAB_STATE/reg-5006/pid" "$LAB_STATE/token/pid"; do
     pid=$(cat "$f" 2>/dev/null) || continue
-    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$LAB_STATE" && kill "$pid" 2>/dev/null || true
+    if { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$LAB_STATE"; then kill "$pid" 2>/dev/null || true; fi
   done
 }
 
