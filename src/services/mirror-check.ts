@@ -114,7 +114,7 @@ export interface MirrorCheckRequest extends SourceOptions {
 
 /** The whole command: configuration (-f or live), images, credentials, then the check. */
 export async function runMirrorCheck(req: MirrorCheckRequest, opts: Omit<MirrorCheckOptions, 'pullSecret' | 'pullSecretOrigin' | 'allowInvalid'>): Promise<MirrorCheckResult> {
-  const inputs: ImageInput[] = req.refs.map((image, i) => ({image, origin: `IMAGE_REF ${i + 1}`}));
+  const inputs: ImageInput[] = req.refs.map((image, i) => ({image, origin: `argument ${i + 1}`}));
   if (req.imagesFile) inputs.push(...(await readImageList(req.imagesFile)));
   const loaded = await loadState(req);
   const live = (loaded as {kube?: Kube}).kube;
