@@ -1,5 +1,5 @@
 /** Human output of `mirror check`: one row per image, then a summary line. */
-import type {Painter} from '../lib/output.js';
+import type {Painter} from './output.js';
 import {firstFailure, type ImageCheck, type Summary} from '../model/mirror-check.js';
 
 export interface MirrorCheckView {
@@ -38,19 +38,4 @@ export function mirrorCheckText(r: MirrorCheckView, p: Painter): string[] {
   if (r.images.some((i) => i.verdict === 'fail' && i.uncertain)) out.push(p.dim('fail? = only unreachable or timed-out endpoints were left: not a certain failure'));
   for (const n of new Set(r.images.flatMap((i) => i.notes ?? []))) out.push(p.dim(`note: ${short(n)}`));
   return out;
-}
-
-/** A one-line counter on stderr, redrawn in place; only on a terminal. */
-export function progressLine(stream: NodeJS.WriteStream): ((done: number, total: number) => void) & {end(): void} {
-  let last = 0;
-  const f = Object.assign(
-    (done: number, total: number) => {
-      const now = Date.now();
-      if (done < total && now - last < 100) return;
-      last = now;
-      stream.write(`\r\x1b[Kchecked ${done}/${total} images`);
-    },
-    {end: () => stream.write('\r\x1b[K')},
-  );
-  return f;
 }

@@ -1,13 +1,13 @@
 import {Args, Flags} from '@oclif/core';
-import {BaseCommand} from '../lib/base-command.js';
+import {BaseCommand} from '../cli/base-command.js';
 import {UserError} from '../lib/errors.js';
-import {explainText} from '../lib/explain-text.js';
-import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
-import {out} from '../lib/output.js';
+import {explainText} from '../cli/explain-text.js';
+import {releaseImageFlag, sourceFlags} from '../cli/flags.js';
+import {out} from '../cli/output.js';
 import {loadState} from '../cluster/source.js';
 import {ExplainError} from '../model/explain.js';
 import {NodeConfigError} from '../model/node-config.js';
-import {explainService, type ExplainServiceResult} from '../render/explain-service.js';
+import {explainService, type ExplainServiceResult} from '../services/explain.js';
 
 export default class Explain extends BaseCommand {
   static override summary = 'How a node resolves and pulls one image, from the node files MCO renders.';

@@ -1,18 +1,16 @@
 import {Flags} from '@oclif/core';
-import {BaseCommand} from '../lib/base-command.js';
-import {out, note} from '../lib/output.js';
-import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
+import {BaseCommand} from '../cli/base-command.js';
+import {out, note} from '../cli/output.js';
+import {releaseImageFlag, sourceFlags} from '../cli/flags.js';
 import {loadState} from '../cluster/source.js';
 import {writeTree} from '../cluster/manifest-files.js';
-import {renderService, renderedMachineConfigYaml, type RenderResult} from '../render/service.js';
+import {formatNodeFiles} from '../cli/render-text.js';
+import {renderService, renderedMachineConfigYaml, type RenderResult} from '../services/render.js';
 
 export default class Render extends BaseCommand {
   static override summary = 'Render the node files MCO would write for the current (or -f) configuration.';
-  static override description = `Renders /etc/containers/registries.conf, policy.json, the search-registries drop-in and the
-certs.d CA files exactly as the Machine Config Operator would write them, without touching the cluster.
-ClusterImagePolicy and ImagePolicy objects add sigstoreSigned requirements to policy.json,
-/etc/containers/registries.d/sigstore-registries.yaml and one /etc/crio/policies/<namespace>.json per namespace.
-Input that the API server or MCO would refuse is an error (exit 2) naming the field and value.`;
+  static override description =
+    'Renders /etc/containers/registries.conf, policy.json, the search-registries drop-in and the certs.d CA files exactly as the Machine Config Operator would write them, without touching the cluster. ClusterImagePolicy and ImagePolicy objects add sigstoreSigned requirements to policy.json, /etc/containers/registries.d/sigstore-registries.yaml and one /etc/crio/policies/<namespace>.json per namespace. Input that the API server or MCO would refuse is an error (exit 2) naming the field and value.';
 
   static override examples = [
     {description: 'Show the node files for a manifest', command: '<%= config.bin %> render -f examples/allowlist.yaml'},
@@ -52,16 +50,7 @@ Input that the API server or MCO would refuse is an error (exit 2) naming the fi
       return result;
     }
     if (!result.machineConfig) note(this.p.dim('MCO creates no MachineConfig for this input; every file stays at the base template.'));
-    const blocks: string[] = [];
-    for (const f of result.files) {
-      if (!f.changed) {
-        blocks.push(this.p.dim(`# ${f.path}: unchanged (base template)`));
-        continue;
-      }
-      const by = f.origin === 'daemon' ? 'written by the machine-config daemon from the additional trusted CA' : 'in MachineConfig 99-<pool>-generated-registries';
-      blocks.push(this.p.bold(`# ${f.path}`) + this.p.dim(` (${by})`) + '\n' + f.content.replace(/\n?$/, ''));
-    }
-    out(blocks.join('\n\n'));
+    out(formatNodeFiles(result.files, this.p));
     return result;
   }
 }

@@ -7,14 +7,14 @@
  */
 import {mapLimit} from '../lib/concurrency.js';
 import {UserError} from '../lib/errors.js';
-import type {Warning} from '../lib/warnings.js';
+import type {Warning} from '../model/warnings.js';
 import {ExplainError} from '../model/explain.js';
 import type {LoadResult} from '../model/manifests.js';
 import {exitStatus, planImage, runPlan, summarize, type ImageCheck, type ImagePlan, type PlannedEndpoint, type ProbeOutcome, type Summary} from '../model/mirror-check.js';
 import {NodeConfigError} from '../model/node-config.js';
 import {credentialsFor, type PullSecret} from '../model/pull-secret.js';
 import {parseReference} from '../model/reference.js';
-import {prepareExplainer} from '../render/explain-service.js';
+import {prepareExplainer} from './explain.js';
 import {effectiveMirrors} from '../render/mirrors.js';
 import {connectFor, listPodImages, PULL_SECRET, readClusterPullSecret, readImageList, readPullSecretFile, type ImageInput} from '../cluster/image-inputs.js';
 import type {Kube} from '../cluster/kube.js';

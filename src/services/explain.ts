@@ -3,16 +3,14 @@
  * explanation computed from the rendered node files, with the signature policy
  * objects behind any signature requirement. Pure: state in, result out.
  */
-import {ValidationError} from '../lib/errors.js';
-import type {Warning} from '../lib/warnings.js';
+import {crioPolicyPath, POLICY_JSON_PATH, type NodeFile} from '../model/node-files.js';
+import type {Warning} from '../model/warnings.js';
 import {explainWithConfig, type CandidateExplain, type ExplainResult} from '../model/explain.js';
+import type {LoadResult} from '../model/manifests.js';
 import {loadNodeConfig} from '../model/node-config.js';
 import type {ClusterState} from '../model/types.js';
-import type {LoadResult} from '../model/manifests.js';
-import {renderNodeView, type ViewFile} from './node-view.js';
-import {prepareState} from './service.js';
-import {signatureRequirementFor, type SignatureTrust} from './signatures.js';
-import {CRIO_POLICY_PATH} from './sigstore.js';
+import {signatureRequirementFor, type SignatureTrust} from '../render/signatures.js';
+import {evaluateOrThrow} from './render.js';
 
 export interface ExplainServiceOptions {
   releaseImage?: string;
@@ -35,23 +33,18 @@ export interface ExplainServiceResult extends ExplainResult {
 
 export interface Explainer {
   /** The rendered node files the answers come from (registries.conf, policy.json, certs.d CAs, ...). */
-  files: ViewFile[];
+  files: NodeFile[];
   state: ClusterState;
   explain(ref: string): ExplainServiceResult;
 }
 
-/** Validate and render once, then explain any number of images against the same node files. */
+/** Evaluate once, then explain any number of images against the same node files. */
 export function prepareExplainer(loaded: LoadResult, opts: ExplainServiceOptions): Explainer {
-  const state = prepareState(loaded, {releaseImage: opts.releaseImage, allowInvalid: opts.allowInvalid, warn: opts.warn});
-  const view = renderNodeView(state);
-  if (view.outcome.error) {
-    const e = view.outcome.error;
-    throw new ValidationError([{field: e.field ?? 'spec', value: e.value, source: e.source, message: `MCO refuses the whole sync and nodes keep their current files: ${e.message}`, mco: e.message}]);
-  }
-  if (view.problems.length > 0) throw new ValidationError(view.problems);
+  const view = evaluateOrThrow(loaded, opts);
+  const state = view.state;
   const spec = state.image?.spec;
-  const nsPolicy = opts.namespace !== undefined ? CRIO_POLICY_PATH(opts.namespace) : undefined;
-  const policyFile = nsPolicy && view.files.some((f) => f.path === nsPolicy) ? nsPolicy : '/etc/containers/policy.json';
+  const nsPolicy = opts.namespace !== undefined ? crioPolicyPath(opts.namespace) : undefined;
+  const policyFile = nsPolicy && view.files.some((f) => f.path === nsPolicy) ? nsPolicy : POLICY_JSON_PATH;
   const cfg = loadNodeConfig(view.files, policyFile);
   const explain = (ref: string): ExplainServiceResult => {
     const result = explainWithConfig(cfg, ref, {

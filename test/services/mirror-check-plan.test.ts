@@ -8,7 +8,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {loadManifests} from '../../src/model/manifests.js';
 import {firstFailure, planImage, runPlan, type PlannedEndpoint, type ProbeOutcome} from '../../src/model/mirror-check.js';
-import {prepareExplainer} from '../../src/render/explain-service.js';
+import {prepareExplainer} from '../../src/services/explain.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const D = `sha256:${'d'.repeat(64)}`;
@@ -26,7 +26,7 @@ function probeFrom(table: Record<string, ProbeOutcome['status']>, calls: string[
   };
 }
 
-describe('model/mirror-check', () => {
+describe('model/mirror-check rules on explain answers', () => {
   it('short-name-candidates-are-tried-in-search-order-until-one-serves', async () => {
     const ex = explainer(`apiVersion: config.openshift.io/v1
 kind: Image
