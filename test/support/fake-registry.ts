@@ -29,6 +29,8 @@ export interface LoggedRequest {
   status: number;
   auth?: string;
   accept?: string;
+  /** When the answer was sent (ms since the epoch). */
+  at: number;
 }
 
 export function manifestFor(name: string): {body: string; digest: string} {
@@ -85,7 +87,7 @@ export class FakeRegistry {
   }
 
   private send(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string> = {}, body = ''): void {
-    this.log.push({method: req.method ?? '', path: req.url ?? '', status, ...(req.headers.authorization ? {auth: req.headers.authorization.split(' ')[0]} : {}), ...(req.headers.accept ? {accept: req.headers.accept} : {})});
+    this.log.push({at: Date.now(), method: req.method ?? '', path: req.url ?? '', status, ...(req.headers.authorization ? {auth: req.headers.authorization.split(' ')[0]} : {}), ...(req.headers.accept ? {accept: req.headers.accept} : {})});
     res.writeHead(status, {'content-length': String(Buffer.byteLength(body)), ...headers});
     res.end(req.method === 'HEAD' ? undefined : body);
   }
