@@ -277,8 +277,12 @@ function resolveShortName(cfg: NodeConfig, input: string, notes: string[]): {ref
 }
 
 export function explainImage(files: NodeFileText[], input: string, opts: ExplainOptions = {}): ExplainResult {
+  return explainWithConfig(loadNodeConfig(files, opts.policyPath ?? POLICY_JSON_PATH), input, opts);
+}
+
+/** The same, on node files already loaded (with opts.policyPath): many images, one parse. */
+export function explainWithConfig(cfg: NodeConfig, input: string, opts: ExplainOptions = {}): ExplainResult {
   const policyPath = opts.policyPath ?? POLICY_JSON_PATH;
-  const cfg = loadNodeConfig(files, policyPath);
   const notes: string[] = [];
   const text = input.replace(/^docker:\/\//, '');
   let refs: ImageReference[];
