@@ -13,7 +13,7 @@ import {builtInPools, renderService, type RenderResult} from '../render/service.
 import {buildReport, poolOfNode, type NodeReadInput, type PoolInput, type VerifyReport} from '../render/verify.js';
 import {connect, type Kube} from './kube.js';
 import {listNodes, listPools, mcdPods, poolSummary, readPools} from './machine-state.js';
-import {readNode, type Via} from './node-files.js';
+import {ocClusterFlags, readNode, type Via} from './node-files.js';
 import {loadState, type SourceOptions} from './source.js';
 
 export interface VerifyOptions extends SourceOptions {
@@ -94,10 +94,11 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
   poolsP.catch(() => {});
   const mcd = opts.via === 'mcd' ? await mcdPods(kube) : new Map<string, string>();
   const extraPaths = render.files.map((f) => f.path);
+  const ocFlags = ocClusterFlags(opts);
   let done = 0;
   opts.onProgress?.(0, nodes.length);
   const results = await mapLimit(nodes, opts.concurrency, async (n): Promise<[string, NodeReadInput]> => {
-    const r = await readNode(n.name, {oc: ocPath, timeoutMs: opts.timeoutMs, via: opts.via, mcdPod: mcd.get(n.name), extraPaths, env: opts.env});
+    const r = await readNode(n.name, {oc: ocPath, timeoutMs: opts.timeoutMs, via: opts.via, mcdPod: mcd.get(n.name), extraPaths, ocFlags, env: opts.env});
     done++;
     opts.onProgress?.(done, nodes.length);
     if (r.ok) return [n.name, {ok: true, files: r.read.files, unreadable: r.read.unreadable, hashes: r.read.hashes, elapsedMs: r.elapsedMs}];
