@@ -2,7 +2,7 @@
 import {expect} from 'chai';
 import fc from 'fast-check';
 import {ClusterError, UserError} from '../../src/lib/errors.js';
-import {EXIT_SEVERITY, runOnContexts, worstExitCode} from '../../src/services/multi-cluster.js';
+import {EXIT_SEVERITY, runOnContexts, worstExitCode, type ClusterOutcome} from '../../src/services/multi-cluster.js';
 import {formatMatrix} from '../../src/cli/fleet.js';
 import {painter} from '../../src/lib/output.js';
 
@@ -70,7 +70,7 @@ describe('multi-cluster runner', () => {
   });
 
   it('matrix: one row per context, columns from every result, failed contexts unreachable / error', () => {
-    const clusters = [
+    const clusters: Array<ClusterOutcome<Record<string, string>>> = [
       {context: 'a', server: '', status: 0, result: {master: 'match', worker: 'match'}, warnings: []},
       {context: 'bb', server: '', status: 1, result: {worker: 'drift'}, warnings: []},
       {context: 'c', server: '', status: 3, result: null, warnings: []},
