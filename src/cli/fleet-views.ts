@@ -36,7 +36,7 @@ export function statusPoolWord(pool: StatusResult['pools'][number]): string {
 
 export const statusView = (p: Painter): FleetView<StatusResult> => ({
   section: (r) => formatStatus(r, p),
-  cells: (r) => ({...Object.fromEntries(r.pools.map((pool) => [pool.name, statusPoolWord(pool)])), warnings: String(r.warnings.length)}),
+  cells: (r) => Object.fromEntries(r.pools.map((pool) => [pool.name, statusPoolWord(pool)])),
 });
 
 /** A short digest of the rendered node files: equal digests, equal files on the nodes. */

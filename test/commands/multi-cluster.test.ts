@@ -117,10 +117,12 @@ describe('several clusters in one run (--context repeated, --all-contexts)', fun
     expect(env.result.clusters[1]!.result!.pools.find((p) => p.name === 'worker')!.renderedConfigHasFiles).to.equal('no');
     const text = await run(['status', '--all-contexts']);
     const matrix = text.stdout.slice(text.stdout.indexOf('clusters (3)')).trim().split('\n');
-    expect(matrix[1]).to.match(/^CONTEXT +MASTER +WARNINGS +WORKER +EXIT$/);
-    expect(matrix[2]).to.match(/^prod-east +match +0 +match +0$/);
-    expect(matrix[3]).to.match(/^prod-west +match +0 +drift +0$/);
-    expect(matrix[4]).to.match(/^lab-gone +unreachable +unreachable +unreachable +3$/);
+    expect(matrix.slice(1)).to.deep.equal([
+      'CONTEXT    MASTER       WORKER       EXIT',
+      'prod-east  match        match        0',
+      'prod-west  match        drift        0',
+      'lab-gone   unreachable  unreachable  3',
+    ]);
   });
 
   it('render and explain --all-contexts: equal configurations give equal digests; the unreachable one is reported', async () => {
