@@ -3,7 +3,7 @@
  * drift, and one context whose server is unreachable), the fake oc answering per context.
  */
 import {expect} from 'chai';
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {renderedFiles, runCli} from '../support/verify-cluster.js';
@@ -135,6 +135,10 @@ describe('several clusters in one run (--context repeated, --all-contexts)', fun
     const digest = (row: string) => row.split(/ +/)[2];
     expect(digest(rows[0]!)).to.match(/^[0-9a-f]{12}$/);
     expect(digest(rows[0]!)).to.equal(digest(rows[1]!));
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-render-'));
+    expect((await run(['render', '--all-contexts', '--out', dir])).code).to.equal(3);
+    expect(readdirSync(dir).sort()).to.deep.equal(['prod-east', 'prod-west']);
+    expect(readFileSync(join(dir, 'prod-west', 'etc/containers/registries.conf'), 'utf8')).to.include('location = "mirror.example.net/team"');
     const ex = await run(['explain', 'registry.example.com/team/app@sha256:' + 'a'.repeat(64), '--context', 'prod-east', '--context', 'prod-west', '--json']);
     const exEnv = JSON.parse(ex.stdout) as Envelope<{candidates: Array<{pullFrom?: string}>}>;
     expect(ex.code).to.equal(0);
