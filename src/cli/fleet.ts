@@ -2,6 +2,16 @@
  * Running a read-only command on several clusters and printing it: each context's own
  * single-cluster output under a header, then one matrix (context x column, e.g. pool) with the
  * exit code each context would have given alone. Warnings go to stderr prefixed with the context.
+ *
+ * A command adopts it in three steps (verify, status, render and explain do; `mirror check` can):
+ *   flags = {...sourceFlags, ...contextFlags, ...}                       (src/cli/context-flags.ts)
+ *   if (isMultiCluster(flags)) {
+ *     const fleet = await runFleet(this.io, flags, {section: (r) => text(r), cells: (r) => ({column: word})},
+ *       (t, warn) => runOne({...opts, context: t.context, warn}).then((result) => ({status: exitOf(result), result})));
+ *     this.status = fleet.status;
+ *     return fleet.result;
+ *   }
+ *   ...the single-cluster path, unchanged, with context: singleContext(flags)
  */
 import type {Warning} from '../lib/warnings.js';
 import type {Painter} from '../lib/output.js';
