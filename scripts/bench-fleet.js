@@ -82,7 +82,7 @@ writeFileSync(kubeconfig, kubeconfigYaml(entries));
 const log = join(work, 'oc.log');
 
 const started = Date.now();
-const child = spawn(process.execPath, [BIN, 'verify', '--all-contexts', '--json', '--cluster-concurrency', String(CLUSTER_CONCURRENCY), '--concurrency', String(CONCURRENCY), '--timeout', '30s'], {
+const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), BIN, 'verify', '--all-contexts', '--json', '--cluster-concurrency', String(CLUSTER_CONCURRENCY), '--concurrency', String(CONCURRENCY), '--timeout', '30s'], {
   env: {...process.env, PATH: `${ocDir}:${process.env.PATH}`, KUBECONFIG: kubeconfig, FAKE_OC_ROOT: nodeRoots, FAKE_OC_PER_CONTEXT: '1', FAKE_OC_LATENCY_MS: String(LATENCY), FAKE_OC_LOG: log},
   stdio: ['ignore', 'pipe', 'pipe'],
 });
