@@ -117,6 +117,11 @@ try {
   process.stderr.write(`verify did not print JSON (exit ${code}): ${err.slice(0, 2000)}\n`);
 }
 const matched = clusters.reduce((n, c) => n + (c.result?.summary.match ?? 0), 0);
+// One node read as verify saw it (spawn to exit) and as the fake saw it (its own start to end).
+const mean = (xs) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : 0);
+const seenByVerify = mean(clusters.flatMap((c) => (c.result?.pools ?? []).flatMap((p) => p.nodes.map((n) => n.elapsedMs ?? 0))));
+const starts = new Map(events.filter((e) => e.event === 'start').map((e) => [`${e.context}/${e.node}`, e.t]));
+const seenByFake = mean(events.filter((e) => e.event === 'end').map((e) => e.t - (starts.get(`${e.context}/${e.node}`) ?? e.t)));
 const ideal = Math.ceil(CLUSTERS / CLUSTER_CONCURRENCY) * Math.ceil(NODES / CONCURRENCY) * LATENCY;
 const sequentialIdeal = CLUSTERS * Math.ceil(NODES / CONCURRENCY) * LATENCY;
 const r2 = (x) => Math.round(x * 100) / 100;
@@ -137,6 +142,7 @@ const result = {
   firstOcAfterMs: firstStart - started,
   nodePhaseMs,
   clusterNodePhaseMs: {min: Math.min(...clusterSpans), max: Math.max(...clusterSpans)},
+  nodeReadMs: {seenByVerify, seenByFake},
   verifyCpuSeconds,
   fakeApiServersCpuSeconds: r2((benchCpu.user + benchCpu.system) / 1e6),
   target: 1.3,
@@ -147,7 +153,7 @@ else {
   process.stdout.write(
     `verify --all-contexts: ${CLUSTERS} clusters x ${NODES} nodes x ${LATENCY} ms, --cluster-concurrency ${CLUSTER_CONCURRENCY} --concurrency ${CONCURRENCY}: ` +
       `${(wallMs / 1000).toFixed(2)} s (ideal ${(ideal / 1000).toFixed(0)} s, ratio ${result.ratio}; one cluster after the other would ideally take ${(sequentialIdeal / 1000).toFixed(0)} s); ` +
-      `first oc after ${((firstStart - started) / 1000).toFixed(2)} s, node phase ${(nodePhaseMs / 1000).toFixed(2)} s (per cluster ${(Math.min(...clusterSpans) / 1000).toFixed(2)}-${(Math.max(...clusterSpans) / 1000).toFixed(2)} s); at most ${peak} oc at once; verify CPU ${verifyCpuSeconds} s, fake API servers CPU ${result.fakeApiServersCpuSeconds} s; exit ${code}, ${matched}/${CLUSTERS * NODES} nodes matched\n`,
+      `first oc after ${((firstStart - started) / 1000).toFixed(2)} s, node phase ${(nodePhaseMs / 1000).toFixed(2)} s (per cluster ${(Math.min(...clusterSpans) / 1000).toFixed(2)}-${(Math.max(...clusterSpans) / 1000).toFixed(2)} s); at most ${peak} oc at once; one node read ${seenByVerify} ms as verify sees it, ${seenByFake} ms inside the fake; verify CPU ${verifyCpuSeconds} s, fake API servers CPU ${result.fakeApiServersCpuSeconds} s; exit ${code}, ${matched}/${CLUSTERS * NODES} nodes matched\n`,
   );
   process.stdout.write(`target ratio <= 1.3 (${result.cpus} CPUs): ${result.ok ? 'ok' : 'MISSED'}\n`);
 }

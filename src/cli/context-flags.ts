@@ -14,7 +14,7 @@ export const contextFlags = {
     helpGroup: 'CLUSTER',
   }),
   'all-contexts': Flags.boolean({description: 'Run on every context of the kubeconfig, in parallel.', helpGroup: 'CLUSTER', exclusive: ['context']}),
-  'cluster-concurrency': Flags.integer({default: 4, min: 1, max: 100, description: 'Clusters worked on at the same time (with several contexts).', helpGroup: 'CLUSTER'}),
+  'cluster-concurrency': Flags.integer({default: 4, min: 1, max: 100, description: 'Clusters worked on at the same time (with several contexts). verify: clusters reading nodes at once, while up to as many more read their API state ahead.', helpGroup: 'CLUSTER'}),
 };
 
 export interface ContextFlagValues {

@@ -16,7 +16,7 @@
 import type {Warning} from '../lib/warnings.js';
 import type {Painter} from '../lib/output.js';
 import {out} from '../lib/output.js';
-import {runMultiCluster, type ClusterOutcome, type ContextTarget, type MultiClusterResult} from '../services/multi-cluster.js';
+import {runMultiCluster, type ClusterOutcome, type MultiClusterResult, type PerContext} from '../services/multi-cluster.js';
 import type {ContextFlagValues} from './context-flags.js';
 
 export interface FleetView<R> {
@@ -73,12 +73,13 @@ export function formatFleet<R>(res: MultiClusterResult<R>, view: FleetView<R>, p
  * Run `fn` on the selected contexts and print (text mode). Returns the JSON result
  * (`{clusters: [{context, server, status, result, ...}]}`) and the worst exit code.
  */
-export async function runFleet<R>(io: FleetIo, flags: ContextFlagValues, view: FleetView<R>, fn: (target: ContextTarget, warn: (w: Warning) => void) => Promise<{status: number; result: R}>): Promise<{result: MultiClusterResult<R>; status: number}> {
+export async function runFleet<R>(io: FleetIo, flags: ContextFlagValues, view: FleetView<R>, fn: PerContext<R>, gated = false): Promise<{result: MultiClusterResult<R>; status: number}> {
   const progress = process.stderr.isTTY && !io.json;
   const run = await runMultiCluster(
     {kubeconfig: flags.kubeconfig, contexts: flags.context, all: flags['all-contexts']},
     {
       concurrency: flags['cluster-concurrency'] ?? 4,
+      gated,
       onDone: progress
         ? (_o, done, total) => process.stderr.write(done === total ? '\r\x1b[K' : `\r${done}/${total} clusters\x1b[K`)
         : undefined,

@@ -26,6 +26,8 @@ export interface VerifyOptions extends SourceOptions {
   releaseImage?: string;
   warn: (w: Warning) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Wait for a slot before reading the nodes (several clusters: bounds the clusters reading nodes at once). */
+  beforeNodes?: () => Promise<() => void>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -95,6 +97,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
   const mcd = opts.via === 'mcd' ? await mcdPods(kube) : new Map<string, string>();
   const extraPaths = render.files.map((f) => f.path);
   const ocFlags = ocClusterFlags(opts);
+  const release = (await opts.beforeNodes?.()) ?? (() => {});
   let done = 0;
   opts.onProgress?.(0, nodes.length);
   const results = await mapLimit(nodes, opts.concurrency, async (n): Promise<[string, NodeReadInput]> => {
@@ -104,6 +107,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
     if (r.ok) return [n.name, {ok: true, files: r.read.files, unreadable: r.read.unreadable, hashes: r.read.hashes, elapsedMs: r.elapsedMs}];
     return [n.name, {ok: false, error: r.error, ...(r.hint ? {hint: r.hint} : {}), elapsedMs: r.elapsedMs, kind: r.kind}];
   });
+  release();
   const pools = (await poolsP).filter((p) => wantedPools.includes(p.name));
   const pulls = results.filter(([, r]) => !r.ok && r.kind === 'image-pull').map(([n]) => n);
   if (pulls.length > 0) {

@@ -46,7 +46,7 @@ Exit 0: everything matches; 1: drift (or a degraded pool); 5: some nodes could n
     const {runVerify} = await import('../cluster/verify-run.js');
     const opts = {...flags, context: singleContext(flags), pools: flags.pool, nodes: flags.node, timeoutMs: parseDuration('timeout', flags.timeout), via: flags.via as 'debug' | 'mcd', releaseImage: flags['release-image']};
     if (isMultiCluster(flags)) {
-      const fleet = await runFleet(this.io, flags, verifyView(this.p), (t, warn) => runVerify({...opts, context: t.context, warn}).then(({report}) => ({status: report.summary.exitCode, result: report})));
+      const fleet = await runFleet(this.io, flags, verifyView(this.p), (t, warn, gate) => runVerify({...opts, context: t.context, warn, beforeNodes: gate}).then(({report}) => ({status: report.summary.exitCode, result: report})), true);
       this.status = fleet.status;
       return fleet.result;
     }

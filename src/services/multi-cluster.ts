@@ -15,6 +15,7 @@ import {UserError} from '../lib/errors.js';
 import {ExitCode} from '../lib/exit-codes.js';
 import type {Warning} from '../lib/warnings.js';
 import {mapLimit} from '../lib/concurrency.js';
+import {semaphore} from '../lib/semaphore.js';
 import {selectContexts, type ContextSelection, type ContextTarget} from '../cluster/contexts.js';
 
 export type {ContextSelection, ContextTarget};
@@ -48,12 +49,22 @@ export interface MultiClusterResult<R> {
   clusters: Array<ClusterOutcome<R>>;
 }
 
+/** Waits for one of the `concurrency` slots of the heavy phase; resolves with its release. */
+export type PhaseGate = () => Promise<() => void>;
+
 export interface PerContext<R> {
-  (target: ContextTarget, warn: (w: Warning) => void): Promise<{status: number; result: R}>;
+  (target: ContextTarget, warn: (w: Warning) => void, gate: PhaseGate): Promise<{status: number; result: R}>;
 }
 
 export interface MultiClusterOptions {
+  /** Clusters worked on at the same time (with `gated`: clusters in their heavy phase at the same time). */
   concurrency: number;
+  /**
+   * The function calls `gate` before its heavy phase (verify: the node reads): up to `concurrency` more
+   * contexts then do their light first phase (API reads, render) ahead of time, so a free slot never
+   * waits for a cluster's API reads.
+   */
+  gated?: boolean;
   /** Called as each context finishes (for progress). */
   onDone?: (outcome: ClusterOutcome<unknown>, done: number, total: number) => void;
 }
@@ -61,12 +72,15 @@ export interface MultiClusterOptions {
 /** Run `fn` for each target; outcomes keep the order of the targets. */
 export async function runOnContexts<R>(targets: ContextTarget[], opts: MultiClusterOptions, fn: PerContext<R>): Promise<{result: MultiClusterResult<R>; status: number}> {
   let done = 0;
-  const clusters = await mapLimit(targets, opts.concurrency, async (t): Promise<ClusterOutcome<R>> => {
+  const slots = semaphore(opts.concurrency);
+  const gate: PhaseGate = opts.gated ? slots : async () => () => {};
+  const clusters = await mapLimit(targets, opts.gated ? opts.concurrency * 2 : opts.concurrency, async (t): Promise<ClusterOutcome<R>> => {
     const warnings: Warning[] = [];
     const warn = (w: Warning) => void warnings.push(w);
     let outcome: ClusterOutcome<R>;
     try {
-      const r = await fn(t, warn);
+      let release: (() => void) | undefined;
+      const r = await fn(t, warn, async () => (release = await gate())).finally(() => release?.());
       outcome = {context: t.context, server: t.server, status: r.status, result: r.result, warnings};
     } catch (e) {
       const err = e as Error & {hint?: string};

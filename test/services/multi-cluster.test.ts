@@ -69,6 +69,37 @@ describe('multi-cluster runner', () => {
     expect(peak).to.equal(3);
   });
 
+  it('gated: at most `concurrency` contexts in their heavy phase, while as many more do their first phase ahead', async () => {
+    let heavy = 0;
+    let peakHeavy = 0;
+    let light = 0;
+    let peakLight = 0;
+    const gates: Array<() => void> = [];
+    const p = runOnContexts(targets(9), {concurrency: 2, gated: true}, async (_t, _warn, gate) => {
+      light++;
+      peakLight = Math.max(peakLight, light);
+      await new Promise((r) => setImmediate(r));
+      light--;
+      const release = await gate();
+      heavy++;
+      peakHeavy = Math.max(peakHeavy, heavy);
+      await new Promise<void>((r) => gates.push(r));
+      heavy--;
+      release();
+      return {status: 0, result: null};
+    });
+    let rounds = 0;
+    while ((gates.length > 0 || heavy > 0 || light > 0 || rounds < 3) && rounds < 1000) {
+      rounds++;
+      await new Promise((r) => setImmediate(r));
+      gates.shift()?.();
+    }
+    const {result} = await p;
+    expect(result.clusters).to.have.length(9);
+    expect(peakHeavy).to.equal(2);
+    expect(peakLight).to.equal(4);
+  });
+
   it('matrix: one row per context, columns from every result, failed contexts unreachable / error', () => {
     const clusters: Array<ClusterOutcome<Record<string, string>>> = [
       {context: 'a', server: '', status: 0, result: {master: 'match', worker: 'match'}, warnings: []},
