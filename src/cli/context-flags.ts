@@ -45,9 +45,4 @@ export function refuseFileWithContexts(flags: ContextFlagValues, command: string
 /** The help text every multi-cluster command shares (appended to its description). */
 export const MULTI_CLUSTER_HELP = `
 
-Several clusters: --all-contexts, or --context repeated, runs on each kubeconfig context in parallel
-(--cluster-concurrency, default 4); a failing context never stops the others. The text output shows each
-context's own output, then a matrix (context x pool: match, drift, pending, partial, degraded,
-unreachable) with the exit code each context would give alone; --json gives result.clusters[] =
-{context, server, status, result, warnings[, error]}. The exit code is the worst one, most severe first:
-70 > 2 > 4 > 3 (unreachable) > 1 (drift) > 5 (partial) > 0.`;
+Several clusters: --all-contexts, or --context repeated, runs on each kubeconfig context in parallel (--cluster-concurrency, default 4); a failing context never stops the others. The text output shows each context's own output, then a matrix (context x pool: match, drift, pending, partial, degraded, unreachable) with the exit code each context would give alone; --json gives result.clusters[] = {context, server, status, result, warnings[, error]}. The exit code is the worst one, most severe first: 70 > 2 > 4 > 3 (unreachable) > 1 (drift) > 5 (partial) > 0.`;

@@ -13,12 +13,4 @@ export const exportFlags = {
 
 export const EXPORT_HELP = `
 
---format acm-policy writes a Red Hat ACM Policy (policy.open-cluster-management.io/v1) whose
-ConfigurationPolicy holds the Image, mirror sets, image policies and the CA ConfigMap as musthave object
-templates, plus a Placement (cluster.open-cluster-management.io/v1beta1) and a PlacementBinding; on stdout,
-or into the file --out names. --format kustomize --out DIR writes the same objects one per file with a
-kustomization.yaml (for Argo CD). The output is byte-stable for the same input, without server-managed
-metadata. Both are checked like any edit, and stricter: an allowlist without the release payload, blocking
-quay.io or registry.redhat.io, a blocked scope MCO would drop, or an accidental policy.json allowlist is
-refused (exit 2, nothing written), as --strict would, because it would break every cluster at once.
-render -f reads such a Policy file or kustomize directory back.`;
+--format acm-policy writes a Red Hat ACM Policy (policy.open-cluster-management.io/v1) whose ConfigurationPolicy holds the Image, mirror sets, image policies and the CA ConfigMap as musthave object templates, plus a Placement (cluster.open-cluster-management.io/v1beta1) and a PlacementBinding; on stdout, or into the file --out names. --format kustomize --out DIR writes the same objects one per file with a kustomization.yaml (for Argo CD). The output is byte-stable for the same input, without server-managed metadata. Both are checked like any edit, and stricter: an allowlist without the release payload, blocking quay.io or registry.redhat.io, a blocked scope MCO would drop, or an accidental policy.json allowlist is refused (exit 2, nothing written), as --strict would, because it would break every cluster at once. render -f reads such a Policy file or kustomize directory back.`;

@@ -1,7 +1,7 @@
 /** `render --format acm-policy | kustomize`: run the export and print it (YAML on stdout, or the files written). */
 import {UserError} from '../lib/errors.js';
-import {out} from '../lib/output.js';
-import type {Warning} from '../lib/warnings.js';
+import {out} from './output.js';
+import type {Warning} from '../model/warnings.js';
 import {runFleetExport, type FleetExportOptions, type FleetExportResult} from '../services/fleet-export.js';
 import type {FleetIo} from './fleet.js';
 

@@ -1,12 +1,12 @@
 /** What each read-only command shows per cluster in a multi-cluster run: its own text and its matrix cells. */
-import type {Painter} from '../lib/output.js';
-import {formatVerifyReport} from '../lib/verify-output.js';
+import type {Painter} from './output.js';
+import {formatVerifyReport} from './verify-output.js';
 import {sha256} from '../lib/semantic.js';
-import {explainText} from '../lib/explain-text.js';
-import type {StatusResult} from '../cluster/status-run.js';
-import type {RenderResult} from '../render/service.js';
+import {explainText} from './explain-text.js';
+import type {StatusResult} from '../services/status.js';
+import type {RenderResult} from '../services/render.js';
 import type {PoolReport, VerifyReport} from '../render/verify.js';
-import type {ExplainServiceResult} from '../render/explain-service.js';
+import type {ExplainServiceResult} from '../services/explain.js';
 import type {FleetView} from './fleet.js';
 import {formatStatus} from './status-text.js';
 import {formatRender, NO_MACHINECONFIG_NOTE} from './render-text.js';
@@ -57,12 +57,3 @@ export const explainView = (p: Painter): FleetView<ExplainServiceResult> => ({
   },
 });
 
-/** verify's n/N nodes progress line on a terminal (none for --json or a pipe). */
-export function nodeProgress(json: boolean): ((done: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY || json) return undefined;
-  const started = Date.now();
-  return (done, total) => {
-    process.stderr.write(`\r${done}/${total} nodes, ${((Date.now() - started) / 1000).toFixed(1)}s\x1b[K`);
-    if (done === total) process.stderr.write('\r\x1b[K');
-  };
-}

@@ -13,9 +13,8 @@
  *   }
  *   ...the single-cluster path, unchanged, with context: singleContext(flags)
  */
-import type {Warning} from '../lib/warnings.js';
-import type {Painter} from '../lib/output.js';
-import {out} from '../lib/output.js';
+import type {Warning} from '../model/warnings.js';
+import {out, type Painter} from './output.js';
 import {runMultiCluster, type ClusterOutcome, type MultiClusterResult, type PerContext} from '../services/multi-cluster.js';
 import type {ContextFlagValues} from './context-flags.js';
 

@@ -1,11 +1,11 @@
-/** Human output of `render`: the node files with headers, or the MachineConfig YAML. */
-import {note, out, type Painter} from '../lib/output.js';
-import {renderedMachineConfigYaml, type RenderResult} from '../render/service.js';
+/** Human output of `render`: each node file under a header saying who writes it; base-template files named only. */
+import type {NodeFile} from '../model/node-files.js';
+import {renderedMachineConfigYaml, type RenderResult} from '../services/render.js';
+import {note, out, type Painter} from './output.js';
 
-export function formatRender(result: RenderResult, format: string, p: Painter): string {
-  if (format === 'machineconfig') return renderedMachineConfigYaml(result);
+export function formatNodeFiles(files: NodeFile[], p: Painter): string {
   const blocks: string[] = [];
-  for (const f of result.files) {
+  for (const f of files) {
     if (!f.changed) {
       blocks.push(p.dim(`# ${f.path}: unchanged (base template)`));
       continue;
@@ -17,6 +17,11 @@ export function formatRender(result: RenderResult, format: string, p: Painter): 
 }
 
 export const NO_MACHINECONFIG_NOTE = 'MCO creates no MachineConfig for this input; every file stays at the base template.';
+
+/** The node files with headers, or the MachineConfig YAML (`--format machineconfig`). */
+export function formatRender(result: RenderResult, format: string, p: Painter): string {
+  return format === 'machineconfig' ? renderedMachineConfigYaml(result) : formatNodeFiles(result.files, p);
+}
 
 /** Print a single-cluster render in text mode: the files written, or the files / MachineConfig YAML. */
 export function printRender(result: RenderResult, format: string, p: Painter): void {

@@ -1,7 +1,7 @@
-/** Human output of `status` (one cluster, or one section of a multi-cluster run). */
-import type {Painter} from '../lib/output.js';
-import type {StatusResult} from '../cluster/status-run.js';
-import {caHost} from '../render/node-view.js';
+/** Human output of `status`: one screen, configuration first, then the pools. */
+import {caHost} from '../model/node-files.js';
+import type {StatusResult} from '../services/status.js';
+import type {Painter} from './output.js';
 
 export function formatStatus(r: StatusResult, p: Painter): string {
   const L: string[] = [];
@@ -18,7 +18,7 @@ export function formatStatus(r: StatusResult, p: Painter): string {
   L.push(`${p.bold('additional trusted CA')}  ${ca.name ? `ConfigMap ${ca.name}${ca.configMapFound ? '' : p.err(' (missing)')}` : p.dim('(not set)')}`);
   for (const k of ca.keys) {
     for (const c of k.certificates) {
-      const days = c.expired ? p.err(`expired ${c.notAfter.slice(0, 10)}`) : c.daysLeft < 30 ? p.warn(`${c.daysLeft} days left (${c.notAfter.slice(0, 10)})`) : `${c.daysLeft} days left (${c.notAfter.slice(0, 10)})`;
+      const days = c.expired ? p.err(`expired ${c.notAfter.slice(0, 10)}`) : c.daysToExpiry < 30 ? p.warn(`${c.daysToExpiry} days left (${c.notAfter.slice(0, 10)})`) : `${c.daysToExpiry} days left (${c.notAfter.slice(0, 10)})`;
       L.push(`  ${caHost(k.key)}  ${c.subject}  ${days}`);
     }
     for (const e of k.errors ?? []) L.push(`  ${caHost(k.key)}  ${p.err(e)}`);

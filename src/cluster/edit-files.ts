@@ -13,7 +13,7 @@ import {isMap, isScalar, isSeq, parseAllDocuments, stringify, type Document, typ
 import {diffLines} from '../lib/unified-diff.js';
 import {ConflictError, UserError} from '../lib/errors.js';
 import type {CurrentObject} from '../model/edit.js';
-import type {ObjectChange} from '../model/plan.js';
+import type {ObjectChange} from '../render/plan.js';
 
 const canon = (x: unknown): string => JSON.stringify(sortKeys(x));
 function sortKeys(x: unknown): unknown {

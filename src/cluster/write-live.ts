@@ -7,7 +7,7 @@
 import {UserError} from '../lib/errors.js';
 import {ExitCode} from '../lib/exit-codes.js';
 import {clusterError, statusOf, type Kube} from './kube.js';
-import type {ObjectChange} from '../model/plan.js';
+import type {ObjectChange} from '../render/plan.js';
 
 export interface ApiResource {
   group: string;

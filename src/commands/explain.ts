@@ -1,12 +1,12 @@
 import {Args, Flags} from '@oclif/core';
-import {BaseCommand} from '../lib/base-command.js';
-import {explainText} from '../lib/explain-text.js';
-import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
-import {out} from '../lib/output.js';
+import {BaseCommand} from '../cli/base-command.js';
+import {explainText} from '../cli/explain-text.js';
+import {releaseImageFlag, sourceFlags} from '../cli/flags.js';
+import {out} from '../cli/output.js';
 import {contextFlags, isMultiCluster, MULTI_CLUSTER_HELP, refuseFileWithContexts, singleContext} from '../cli/context-flags.js';
 import {runFleet} from '../cli/fleet.js';
 import {explainView} from '../cli/fleet-views.js';
-import {runExplain} from '../services/explain.js';
+import {runExplain} from '../services/explain-run.js';
 
 export default class Explain extends BaseCommand {
   static override summary = 'How a node resolves and pulls one image, from the node files MCO renders.';

@@ -1,21 +1,21 @@
 import {Flags} from '@oclif/core';
 import {join} from 'node:path';
-import {BaseCommand} from '../lib/base-command.js';
-import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
+import {BaseCommand} from '../cli/base-command.js';
+import {releaseImageFlag, sourceFlags} from '../cli/flags.js';
 import {contextFlags, isMultiCluster, MULTI_CLUSTER_HELP, refuseFileWithContexts, singleContext} from '../cli/context-flags.js';
 import {EXPORT_FORMATS, EXPORT_HELP, exportFlags} from '../cli/export-flags.js';
 import {runFleet} from '../cli/fleet.js';
 import {renderView} from '../cli/fleet-views.js';
 import {printRender} from '../cli/render-text.js';
-import {runRender} from '../services/render.js';
+import {runRender} from '../services/render-run.js';
 
 export default class Render extends BaseCommand {
   static override summary = 'Render the node files MCO would write for the current (or -f) configuration.';
-  static override description = `Renders /etc/containers/registries.conf, policy.json, the search-registries drop-in and the
-certs.d CA files exactly as the Machine Config Operator would write them, without touching the cluster.
-ClusterImagePolicy and ImagePolicy objects add sigstoreSigned requirements to policy.json,
-/etc/containers/registries.d/sigstore-registries.yaml and one /etc/crio/policies/<namespace>.json per namespace.
-Input that the API server or MCO would refuse is an error (exit 2) naming the field and value.${EXPORT_HELP}${MULTI_CLUSTER_HELP.replace('context x pool: match, drift, pending, partial, degraded,\nunreachable', 'context x digest of the node files')} --out DIR writes DIR/<context>/etc/...`;
+  static override description =
+    'Renders /etc/containers/registries.conf, policy.json, the search-registries drop-in and the certs.d CA files exactly as the Machine Config Operator would write them, without touching the cluster. ClusterImagePolicy and ImagePolicy objects add sigstoreSigned requirements to policy.json, /etc/containers/registries.d/sigstore-registries.yaml and one /etc/crio/policies/<namespace>.json per namespace. Input that the API server or MCO would refuse is an error (exit 2) naming the field and value.' +
+    EXPORT_HELP +
+    MULTI_CLUSTER_HELP.replace('context x pool: match, drift, pending, partial, degraded, unreachable', 'context x digest of the node files') +
+    ' --out DIR writes DIR/<context>/etc/...';
 
   static override examples = [
     {description: 'Show the node files for a manifest', command: '<%= config.bin %> render -f examples/allowlist.yaml'},

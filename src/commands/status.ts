@@ -1,17 +1,16 @@
-import {BaseCommand} from '../lib/base-command.js';
-import {out} from '../lib/output.js';
-import {releaseImageFlag, sourceFlags} from '../lib/flags.js';
+import {BaseCommand} from '../cli/base-command.js';
+import {formatStatus} from '../cli/status-text.js';
+import {out} from '../cli/output.js';
+import {releaseImageFlag, sourceFlags} from '../cli/flags.js';
 import {contextFlags, isMultiCluster, MULTI_CLUSTER_HELP, refuseFileWithContexts, singleContext} from '../cli/context-flags.js';
 import {runFleet} from '../cli/fleet.js';
 import {statusView} from '../cli/fleet-views.js';
-import {formatStatus} from '../cli/status-text.js';
 
 export default class Status extends BaseCommand {
   static override summary = 'One screen: registry configuration, mirror sets, CAs, warnings and per-pool rollout.';
-  static override description = `Shows spec.registrySources, the import allowlist, the additional trusted CAs with their expiry,
-the mirror sets, every warning the editing commands would give for the current configuration, and per
-MachineConfigPool: machines updated/total, degraded (with the message), and whether the pool's current
-rendered config already holds the files render produces now. With -f only the configuration part is shown.${MULTI_CLUSTER_HELP}`;
+  static override description =
+    "Shows spec.registrySources, the import allowlist, the additional trusted CAs with their expiry, the mirror sets, every warning the editing commands would give for the current configuration, and per MachineConfigPool: machines updated/total, degraded (with the message), and whether the pool's current rendered config already holds the files render produces now. With -f only the configuration part is shown." +
+    MULTI_CLUSTER_HELP;
 
   static override examples = [
     {description: 'The live cluster', command: '<%= config.bin %> status'},
@@ -25,7 +24,7 @@ rendered config already holds the files render produces now. With -f only the co
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Status);
     refuseFileWithContexts(flags, 'status');
-    const {runStatus} = await import('../cluster/status-run.js');
+    const {runStatus} = await import('../services/status.js');
     const opts = {...flags, context: singleContext(flags), releaseImage: flags['release-image']};
     if (isMultiCluster(flags)) {
       const fleet = await runFleet(this.io, flags, statusView(this.p), (t, warn) => runStatus({...opts, context: t.context, warn}).then((result) => ({status: 0, result})));

@@ -16,6 +16,7 @@
  * Pure.
  */
 import {parse as parseToml} from 'smol-toml';
+import {CONTAINERS_GPG_PUB_PATH, CRIO_POLICIES_DIR, DOCKER_CERTS_DIR, POLICY_JSON_PATH, REGISTRIES_CONF_PATH, REGISTRIES_D} from './node-files.js';
 
 export type DisruptionLevel = 'none' | 'crio-reload' | 'drain' | 'drain-reboot';
 
@@ -47,10 +48,9 @@ export interface PoolDisruption {
   release: string;
 }
 
-const REGISTRIES_CONF = '/etc/containers/registries.conf';
-const RELOAD_FILES = ['/etc/containers/policy.json', '/etc/machine-config-daemon/no-reboot/containers-gpg.pub'];
-const RELOAD_DIRS = ['/etc/containers/registries.d', '/etc/crio/policies'];
-const DAEMON_DIRS = ['/etc/docker/certs.d'];
+const RELOAD_FILES = [POLICY_JSON_PATH, CONTAINERS_GPG_PUB_PATH];
+const RELOAD_DIRS = [REGISTRIES_D, CRIO_POLICIES_DIR];
+const DAEMON_DIRS = [DOCKER_CERTS_DIR];
 
 export function maxLevel(levels: DisruptionLevel[]): DisruptionLevel {
   let best = 0;
@@ -142,7 +142,7 @@ export function fileDisruption(path: string, before: string | undefined, after: 
   if (DAEMON_DIRS.some((d) => path.startsWith(d + '/'))) {
     return {path, level: 'none', reason: `${path}: written by the machine-config daemon from the trusted-CA ConfigMap, outside any MachineConfig`};
   }
-  if (path === REGISTRIES_CONF) {
+  if (path === REGISTRIES_CONF_PATH) {
     const why = registriesConfDrainReason(before ?? '', after ?? '');
     return why
       ? {path, level: 'drain', reason: `${path}: ${why} (not a drain-free change)`}

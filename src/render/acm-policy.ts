@@ -15,7 +15,7 @@
  * Pure.
  */
 import type {Problem} from '../lib/errors.js';
-import type {FleetObject} from '../model/fleet-objects.js';
+import type {FleetObject} from './fleet-objects.js';
 
 export const POLICY_API = 'policy.open-cluster-management.io/v1';
 export const PLACEMENT_API = 'cluster.open-cluster-management.io/v1beta1';

@@ -1,5 +1,5 @@
 /** The registry configuration objects as a kustomize directory: one file per object and a kustomization.yaml. Pure. */
-import type {FleetObject} from '../model/fleet-objects.js';
+import type {FleetObject} from './fleet-objects.js';
 import {objectYaml} from './k8s-yaml.js';
 
 export const KUSTOMIZATION = 'kustomization.yaml';

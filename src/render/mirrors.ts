@@ -5,7 +5,7 @@
  * Pure: state in, answers out.
  */
 import {unifiedDiff} from '../lib/unified-diff.js';
-import {DEFAULT_RELEASE_REPO} from '../lib/warnings.js';
+import {ASSUMED_RELEASE_IMAGE} from '../model/release.js';
 import {parseNamed, refName, type ImageReference} from '../model/reference.js';
 import type {RegistriesConf} from '../model/registries-conf.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
@@ -13,10 +13,10 @@ import {findRegistry, loadRegistries, pullSources} from '../model/sysregistries.
 import type {ClusterState, MirrorSet} from '../model/types.js';
 import {editRegistriesConfig, mergedDigestMirrorSets, mergedTagMirrorSets} from './edit-registries.js';
 import {renderMco, type RenderOutcome} from './mco.js';
-import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
+import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH} from '../model/node-files.js';
+import {TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
 
 /** Used when the input names no release image (no ClusterVersion). */
-export const FALLBACK_RELEASE_IMAGE = `${DEFAULT_RELEASE_REPO}@sha256:${'0'.repeat(64)}`;
 
 /** How a node pulls from one source: mirrors in the order it tries them, across all objects. */
 export interface EffectiveMirrors {
@@ -52,7 +52,7 @@ function renderable(state: ClusterState): ClusterState {
   return {
     ...state,
     image: state.image ?? {name: 'cluster', spec: {}},
-    releaseImage: state.releaseImage ?? FALLBACK_RELEASE_IMAGE,
+    releaseImage: state.releaseImage ?? ASSUMED_RELEASE_IMAGE,
   };
 }
 
@@ -165,7 +165,7 @@ function suggestedMirror(payloadRepo: string, sets: MirrorSet[], blocked: string
  * Two covering scopes with a mirror make MCO refuse the whole sync instead.
  */
 export function payloadBlockRefusal(state: ClusterState, scope: string): PayloadBlockCheck {
-  const releaseImage = state.releaseImage ?? FALLBACK_RELEASE_IMAGE;
+  const releaseImage = state.releaseImage ?? ASSUMED_RELEASE_IMAGE;
   let payload: ImageReference;
   try {
     payload = parseNamed(releaseImage);

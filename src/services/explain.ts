@@ -1,24 +1,56 @@
-/** explain, one cluster (or -f manifests): read, then the explain service; its own errors become usage errors. */
-import {loadState, type SourceOptions} from '../cluster/source.js';
-import {UserError} from '../lib/errors.js';
-import type {Warning} from '../lib/warnings.js';
-import {ExplainError} from '../model/explain.js';
-import {NodeConfigError} from '../model/node-config.js';
-import {explainService, type ExplainServiceResult} from '../render/explain-service.js';
+/**
+ * The explain service: validation and rendering as `render` does them, then the
+ * explanation computed from the rendered node files, with the signature policy
+ * objects behind any signature requirement. Pure: state in, result out.
+ */
+import {crioPolicyPath, POLICY_JSON_PATH} from '../model/node-files.js';
+import type {Warning} from '../model/warnings.js';
+import {explainImage, type CandidateExplain, type ExplainResult} from '../model/explain.js';
+import type {LoadResult} from '../model/manifests.js';
+import {signatureRequirementFor, type SignatureTrust} from '../render/signatures.js';
+import {evaluateOrThrow} from './render.js';
 
-export interface ExplainRunOptions extends SourceOptions {
-  ref: string;
+export interface ExplainServiceOptions {
   releaseImage?: string;
+  allowInvalid?: boolean;
+  /** Judge as CRI-O does for a pod in this namespace (its /etc/crio/policies/<namespace>.json when MCO writes one). */
   namespace?: string;
   warn: (w: Warning) => void;
 }
 
-export async function runExplain(opts: ExplainRunOptions): Promise<ExplainServiceResult> {
-  const loaded = await loadState(opts);
-  try {
-    return explainService(loaded, opts.ref, {releaseImage: opts.releaseImage, allowInvalid: loaded.mode === 'live', namespace: opts.namespace, warn: opts.warn});
-  } catch (e) {
-    if (e instanceof ExplainError || e instanceof NodeConfigError) throw new UserError(e.message);
-    throw e;
+export interface ExplainedCandidate extends CandidateExplain {
+  /** For a signature requirement: the ClusterImagePolicy / ImagePolicy objects and their roots of trust. */
+  signatures?: SignatureTrust[];
+}
+
+export interface ExplainServiceResult extends ExplainResult {
+  candidates: ExplainedCandidate[];
+  /** The policy file the verdicts come from. */
+  policyFile: string;
+}
+
+export function explainService(loaded: LoadResult, ref: string, opts: ExplainServiceOptions): ExplainServiceResult {
+  const view = evaluateOrThrow(loaded, opts);
+  const state = view.state;
+  const spec = state.image?.spec;
+  const nsPolicy = opts.namespace !== undefined ? crioPolicyPath(opts.namespace) : undefined;
+  const policyFile = nsPolicy && view.files.some((f) => f.path === nsPolicy) ? nsPolicy : POLICY_JSON_PATH;
+  const result = explainImage(view.files, ref, {
+    allowedRegistriesForImport: spec?.allowedRegistriesForImport,
+    internalRegistry: state.image?.status?.internalRegistryHostname,
+    policyPath: policyFile,
+  });
+  if (opts.namespace !== undefined) {
+    result.notes.push(
+      policyFile === nsPolicy
+        ? `CRI-O judges pods in namespace ${opts.namespace} with ${nsPolicy} (ImagePolicy objects there); podman and skopeo use /etc/containers/policy.json.`
+        : `MCO writes no ${nsPolicy} (no ImagePolicy applies in namespace ${opts.namespace}): CRI-O uses /etc/containers/policy.json there too.`,
+    );
   }
+  const candidates: ExplainedCandidate[] = result.candidates.map((c) => {
+    if (c.policy?.verdict !== 'signature-required') return c;
+    const sig = signatureRequirementFor(c.reference, state, {namespace: policyFile === nsPolicy ? opts.namespace : undefined, outcome: view.outcome});
+    return sig.signatures.length > 0 ? {...c, signatures: sig.signatures} : c;
+  });
+  return {...result, candidates, policyFile};
 }

@@ -8,12 +8,12 @@
 import {loadState, type SourceOptions} from '../cluster/source.js';
 import {writeExportDir, writeExportFile} from '../cluster/export-files.js';
 import {UserError, ValidationError, type Problem} from '../lib/errors.js';
-import type {Warning} from '../lib/warnings.js';
-import {fleetObjects} from '../model/fleet-objects.js';
+import type {Warning} from '../model/warnings.js';
+import {fleetObjects} from '../render/fleet-objects.js';
 import {acmPolicyObjects, parseLabel, validatePolicyOptions, type AcmPolicyOptions} from '../render/acm-policy.js';
 import {objectsYaml} from '../render/k8s-yaml.js';
 import {kustomizeFiles} from '../render/kustomize.js';
-import {renderService} from '../render/service.js';
+import {renderService} from './render.js';
 
 /** Warning codes that refuse a fleet export. */
 export const FLEET_REFUSED = ['allowlist-missing-payload', 'blocked-critical', 'mco-dropped', 'implicit-allowlist'];

@@ -13,7 +13,7 @@
  */
 import {UserError} from '../lib/errors.js';
 import {ExitCode} from '../lib/exit-codes.js';
-import type {Warning} from '../lib/warnings.js';
+import type {Warning} from '../model/warnings.js';
 import {mapLimit} from '../lib/concurrency.js';
 import {semaphore} from '../lib/semaphore.js';
 import {selectContexts, type ContextSelection, type ContextTarget} from '../cluster/contexts.js';

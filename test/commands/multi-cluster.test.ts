@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {renderedFiles, runCli} from '../support/verify-cluster.js';
 import {startFleet, type Fleet} from '../support/multi-cluster.js';
 import type {VerifyReport} from '../../src/render/verify.js';
-import type {StatusResult} from '../../src/cluster/status-run.js';
+import type {StatusResult} from '../../src/services/status.js';
 
 interface Cluster<R> {
   context: string;

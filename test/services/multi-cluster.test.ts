@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import {ClusterError, UserError} from '../../src/lib/errors.js';
 import {EXIT_SEVERITY, runOnContexts, worstExitCode, type ClusterOutcome} from '../../src/services/multi-cluster.js';
 import {formatMatrix} from '../../src/cli/fleet.js';
-import {painter} from '../../src/lib/output.js';
+import {painter} from '../../src/cli/output.js';
 
 const targets = (n: number) => Array.from({length: n}, (_, i) => ({context: `c${i}`, server: `https://c${i}:6443`}));
 

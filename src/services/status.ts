@@ -2,16 +2,17 @@
  * status: the registry configuration in effect, its warnings, and per pool how
  * far the rollout is and whether the pool's rendered config has the rendered files.
  */
-import {certificatesIn, type CertInfo} from '../lib/cert-info.js';
-import {UserError} from '../lib/errors.js';
-import {configurationWarnings, type Warning} from '../lib/warnings.js';
+import {certificatesIn, type CertInfo} from '../model/certs.js';
+import {ValidationError} from '../lib/errors.js';
+import {type Warning} from '../model/warnings.js';
 import {poolRollout, type MirrorRule, type PoolRollout, type RegistryLocation, type RegistrySources} from '../model/types.js';
-import {CA_NAMESPACE, caHost, caPath} from '../render/node-view.js';
-import {builtInPools, prepareState, renderService, type RenderResult} from '../render/service.js';
+import {CA_NAMESPACE} from '../render/node-view.js';
+import {caHost, caPath} from '../model/node-files.js';
+import {builtInPools, evaluate} from '../render/evaluate.js';
 import {compareGenerated, compareRenderedMc} from '../render/verify.js';
-import type {Kube} from './kube.js';
-import {listPools, readPools} from './machine-state.js';
-import {loadState, type SourceOptions} from './source.js';
+import type {Kube} from '../cluster/kube.js';
+import {listPools, readPools} from '../cluster/machine-state.js';
+import {loadState, type SourceOptions} from '../cluster/source.js';
 
 export interface StatusCa {
   key: string;
@@ -78,24 +79,16 @@ export async function runStatus(opts: SourceOptions & {releaseImage?: string; no
   if (caName && !cm) warn({code: 'ca-configmap-missing', field: 'spec.additionalTrustedCA.name', message: `ConfigMap ${caName} does not exist in ${CA_NAMESPACE}: no additional CA reaches the nodes`});
   for (const k of result.additionalTrustedCA.keys) {
     for (const c of k.certificates) {
-      if (c.expired) warn({code: 'ca-expired', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${caHost(k.key)} (${c.subject}) expired on ${c.notAfter.slice(0, 10)}`});
-      else if (c.daysLeft < 30) warn({code: 'ca-expiring', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${caHost(k.key)} (${c.subject}) expires in ${c.daysLeft} day(s), on ${c.notAfter.slice(0, 10)}`});
+      if (c.expired) warn({code: 'cert-expired', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${caHost(k.key)} (${c.subject}) expired on ${c.notAfter.slice(0, 10)}`});
+      else if (c.daysToExpiry < 30) warn({code: 'cert-expiring', field: `ConfigMap/${caName} data.${k.key}`, message: `CA for ${caHost(k.key)} (${c.subject}) expires in ${c.daysToExpiry} day(s), on ${c.notAfter.slice(0, 10)}`});
     }
     for (const e of k.errors ?? []) warn({code: 'ca-unparsable', field: `ConfigMap/${caName} data.${k.key}`, message: e});
   }
-  let render: RenderResult | undefined;
-  try {
-    render = renderService(loaded, {releaseImage: opts.releaseImage, allowInvalid: live, warn});
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    result.renderError = e.message;
-    // The configuration warnings still apply when MCO would refuse the sync.
-    try {
-      for (const w of configurationWarnings(prepareState(loaded, {allowInvalid: true, warn}))) warn(w);
-    } catch {
-      // nothing more to say
-    }
-  }
+  // The configuration's warnings apply even when MCO would refuse the sync (then the pools cannot be compared).
+  const ev = evaluate(loaded, {releaseImage: opts.releaseImage, allowInvalid: live});
+  for (const w of ev.warnings) warn(w);
+  if (ev.errors.length > 0) result.renderError = new ValidationError(ev.errors).message;
+  const render = ev.errors.length > 0 ? undefined : ev;
   if (!live) return result;
   const kube = (loaded as {kube?: Kube}).kube!;
   const pools = await readPools(kube, await listPools(kube), builtInPools(state));

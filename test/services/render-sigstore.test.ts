@@ -1,8 +1,8 @@
 import {expect} from 'chai';
 import {ValidationError} from '../../src/lib/errors.js';
-import type {Warning} from '../../src/lib/warnings.js';
+import type {Warning} from '../../src/model/warnings.js';
 import {loadManifests} from '../../src/model/manifests.js';
-import {renderService, renderedMachineConfigYaml} from '../../src/render/service.js';
+import {renderService, renderedMachineConfigYaml} from '../../src/services/render.js';
 import {vectorInput} from '../support/sigstore.js';
 
 function run(name: string, allowInvalid = false): {warnings: Warning[]; result?: ReturnType<typeof renderService>; error?: ValidationError} {

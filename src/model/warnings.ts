@@ -3,35 +3,26 @@
  * break or weaken a cluster. Pure; the same rules serve render, the editing
  * commands and status.
  */
-import {parseNormalizedNamed, refName} from '../model/reference.js';
-import {scopeIsNestedInsideScope} from '../model/scope.js';
-import type {ClusterState} from '../model/types.js';
+import {ART_REPO, payloadRepoOf} from './release.js';
+import {scopeIsNestedInsideScope} from './scope.js';
+import type {ClusterState} from './types.js';
 
 export interface Warning {
   /** Stable identifier for scripts, e.g. `allowlist-missing-payload`. */
   code: string;
   message: string;
   field?: string;
+  /** `change`: about the edit itself, not about the configuration it leaves (which any render of it reports). */
+  about?: 'change';
 }
 
 export const DEFAULT_INTERNAL_REGISTRY = 'image-registry.openshift-image-registry.svc:5000';
-export const DEFAULT_RELEASE_REPO = 'quay.io/openshift-release-dev/ocp-release';
-/** Where the release payload's component images live (referenced by digest from the release image). */
-export const ART_REPO = 'quay.io/openshift-release-dev/ocp-v4.0-art-dev';
 const REDHAT_REGISTRY = 'registry.redhat.io';
 
 /** Registries whose content is public: the one cluster-wide pull secret is offered to every search registry. */
 export const PUBLIC_REGISTRIES = ['docker.io', 'quay.io', 'registry.redhat.io', 'registry.access.redhat.com', 'ghcr.io', 'gcr.io', 'registry.k8s.io', 'public.ecr.aws', 'mcr.microsoft.com', 'index.docker.io'];
 
 const covered = (scope: string, list: string[]) => list.some((a) => scopeIsNestedInsideScope(scope, a));
-
-function payloadRepo(state: ClusterState): string {
-  try {
-    return state.releaseImage ? refName(parseNormalizedNamed(state.releaseImage)) : DEFAULT_RELEASE_REPO;
-  } catch {
-    return DEFAULT_RELEASE_REPO;
-  }
-}
 
 /** Hosts that never leave the cluster network: insecure access to them is expected. */
 function isClusterInternal(scope: string): boolean {
@@ -47,7 +38,7 @@ export function configurationWarnings(state: ClusterState): Warning[] {
   const allowed = rs.allowedRegistries;
   if (allowed && allowed.length > 0) {
     const field = 'spec.registrySources.allowedRegistries';
-    const payload = payloadRepo(state);
+    const payload = payloadRepoOf(state.releaseImage);
     for (const repo of new Set([payload, ART_REPO])) {
       if (!covered(repo, allowed)) {
         out.push({code: 'allowlist-missing-payload', field, message: `allowedRegistries does not cover ${repo}: nodes can no longer pull the cluster's own release images (add quay.io or ${repo})`});

@@ -8,11 +8,12 @@
 import {ConflictError, ValidationError} from '../lib/errors.js';
 import {loadManifests, type LoadedObject} from '../model/manifests.js';
 import type {CurrentObject, Editor} from '../model/edit.js';
-import {plan as makePlan, type Plan, type PlanOptions} from '../model/plan.js';
-import type {KubeOptions} from './kube.js';
-import {readManifests} from './manifest-files.js';
-import type {Applied} from './write-live.js';
-import type {WaitResult} from './wait.js';
+import {plan as makePlan, type Plan, type PlanOptions} from '../render/plan.js';
+import {clock} from '../cluster/clock.js';
+import type {KubeOptions} from '../cluster/kube.js';
+import {readManifests} from '../cluster/manifest-files.js';
+import type {Applied} from '../cluster/write-live.js';
+import type {WaitResult} from '../cluster/wait.js';
 
 export interface SessionOptions extends KubeOptions {
   file?: string[];
@@ -82,16 +83,16 @@ export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: S
   if (plan.noop || opts.dryRun) return result;
   if (!(await hooks.confirm(plan))) return result;
   result.confirmed = true;
-  const {applyToFiles} = await import('./edit-files.js');
+  const {applyToFiles} = await import('../cluster/edit-files.js');
   result.written = await applyToFiles(plan.changes, current, opts.file!, texts);
   result.applied = plan.changes.map((c) => ({kind: c.kind, name: c.name, namespace: c.namespace, action: c.action}));
   return result;
 }
 
 export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: SessionHooks): Promise<SessionResult> {
-  const {connect} = await import('./kube.js');
-  const {readLiveState} = await import('./live-state.js');
-  const {applyLive, WriteConflict} = await import('./write-live.js');
+  const {connect} = await import('../cluster/kube.js');
+  const {readLiveState} = await import('../cluster/live-state.js');
+  const {applyLive, WriteConflict} = await import('../cluster/write-live.js');
   const kube = await connect(opts);
   const max = opts.maxAttempts ?? 10;
   let first: Plan | undefined;
@@ -130,11 +131,12 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
       if (attempt >= max) throw new ConflictError(`${e.message}: the objects kept changing under us for ${max} attempts; nothing was changed (run the command again)`);
       hooks.progress(`attempt ${attempt}: ${e.message}; re-reading and re-applying the same intent`);
       // Exponential backoff with full jitter spreads concurrent writers apart.
-      await new Promise((r) => setTimeout(r, 10 + Math.random() * 50 * 2 ** Math.min(attempt, 6)));
+      const c = clock();
+      await c.sleep(10 + c.random() * 50 * 2 ** Math.min(attempt, 6));
       continue;
     }
     if (opts.wait && plan.pools.length > 0) {
-      const {waitForPools} = await import('./wait.js');
+      const {waitForPools} = await import('../cluster/wait.js');
       result.wait = await waitForPools(kube, {pools: plan.pools, before: poolsBefore, timeoutMs: opts.timeoutMs ?? 30 * 60_000, intervalMs: opts.waitIntervalMs, progress: hooks.progress});
     } else if (opts.wait) hooks.progress('no pool needs to roll out for this change: nothing to wait for');
     return result;

@@ -3,7 +3,7 @@
  * X509Certificate. No I/O; the current time is a parameter.
  */
 import {X509Certificate} from 'node:crypto';
-import type {Problem} from './errors.js';
+import type {Problem} from '../lib/errors.js';
 import type {Warning} from './warnings.js';
 
 export interface CertInfo {
@@ -13,6 +13,8 @@ export interface CertInfo {
   notAfter: string;
   /** Whole days until notAfter (negative when expired). */
   daysToExpiry: number;
+  /** notAfter is at or before `now`. */
+  expired: boolean;
   ca: boolean;
   fingerprint256: string;
 }
@@ -40,6 +42,7 @@ export function describeCert(x: X509Certificate, now: Date): CertInfo {
     notBefore: new Date(x.validFrom).toISOString(),
     notAfter: notAfter.toISOString(),
     daysToExpiry: Math.floor((notAfter.getTime() - now.getTime()) / DAY),
+    expired: notAfter.getTime() <= now.getTime(),
     ca: x.ca,
     fingerprint256: x.fingerprint256,
   };
@@ -86,4 +89,22 @@ export function parsePemBundle(text: string, field: string, now: Date): PemBundl
   const rest = text.replace(BLOCK, '').trim();
   if (rest !== '' && /[^\s]/.test(rest) && problems.length === 0 && /-----BEGIN/.test(rest)) problems.push({field, message: 'has an unterminated PEM block'});
   return {pem: pems.length > 0 ? pems.join('\n') + '\n' : '', certs, problems, warnings};
+}
+
+const PEM = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Every certificate in a PEM bundle already stored (a ConfigMap key); a block that does not parse is reported in `errors`. */
+export function certificatesIn(pem: string, now: Date): {certs: CertInfo[]; errors: string[]} {
+  const certs: CertInfo[] = [];
+  const errors: string[] = [];
+  const blocks = pem.match(PEM) ?? [];
+  if (blocks.length === 0) errors.push('no PEM certificate found');
+  blocks.forEach((block, i) => {
+    try {
+      certs.push(describeCert(new X509Certificate(block), now));
+    } catch (e) {
+      errors.push(`certificate ${i + 1}: ${(e as Error).message}`);
+    }
+  });
+  return {certs, errors};
 }

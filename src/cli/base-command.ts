@@ -5,10 +5,10 @@
  * from bugs.
  */
 import {Command, Flags} from '@oclif/core';
-import {ExitCode} from './exit-codes.js';
-import {UserError, ValidationError, type Problem} from './errors.js';
+import {ExitCode} from '../lib/exit-codes.js';
+import {UserError, ValidationError, type Problem} from '../lib/errors.js';
 import {note, painter, useColor, type Painter} from './output.js';
-import type {Warning} from './warnings.js';
+import type {Warning} from '../model/warnings.js';
 
 export interface JsonWarning {
   code: string;

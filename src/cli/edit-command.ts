@@ -5,21 +5,21 @@
  */
 import {Flags} from '@oclif/core';
 import {BaseCommand} from './base-command.js';
-import {UserError} from './errors.js';
-import {ExitCode} from './exit-codes.js';
-import {releaseImageFlag, sourceFlags} from './flags.js';
+import {UserError} from '../lib/errors.js';
+import {ExitCode} from '../lib/exit-codes.js';
+import {durationFlag, releaseImageFlag, sourceFlags} from './flags.js';
 import {note, out} from './output.js';
 import type {Editor} from '../model/edit.js';
-import type {Plan} from '../model/plan.js';
-import type {SessionOptions, SessionResult} from '../cluster/edit-session.js';
+import type {Plan} from '../render/plan.js';
+import type {SessionOptions, SessionResult} from '../services/edit-session.js';
 
 export const editFlags = {
   ...sourceFlags,
   'dry-run': Flags.boolean({description: 'Show the plan (object diff, node-file diffs, predicted disruption) and stop; nothing is written.'}),
   yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when there is no terminal).'}),
   strict: Flags.boolean({description: 'Treat warnings as errors (exit 2, nothing written).'}),
-  wait: Flags.boolean({description: 'After writing, follow the affected MachineConfigPools until they are updated (live mode).'}),
-  timeout: Flags.string({description: 'Give up waiting after this long (with --wait), e.g. 30m, 1h.', default: '30m'}),
+  wait: Flags.boolean({exclusive: ['file'], description: 'After writing, follow the affected MachineConfigPools until they are updated (live mode; not with -f).'}),
+  timeout: durationFlag({description: 'Give up waiting after this long (with --wait), e.g. 30m, 1h.', default: '30m'}),
   'release-image': releaseImageFlag,
 };
 
@@ -31,7 +31,7 @@ export interface EditFlags {
   yes: boolean;
   strict: boolean;
   wait: boolean;
-  timeout: string;
+  timeout: number;
   'release-image'?: string;
 }
 
@@ -60,13 +60,7 @@ export interface EditResult {
 
 export abstract class EditCommand extends BaseCommand {
   protected async edit(editor: Editor, flags: EditFlags, extra: Partial<SessionOptions> = {}): Promise<EditResult> {
-    if (flags.wait && flags.file && flags.file.length > 0) throw new UserError('--wait follows a live cluster; it cannot be used with -f');
-    let timeoutMs: number | undefined;
-    if (flags.wait) {
-      const {parseDuration} = await import('../cluster/wait.js');
-      timeoutMs = parseDuration(flags.timeout);
-    }
-    const {runEdit} = await import('../cluster/edit-session.js');
+    const {runEdit} = await import('../services/edit-session.js');
     const interval = Number(process.env.OC_REGISTRIES_WAIT_INTERVAL_MS);
     const res = await runEdit(
       editor,
@@ -78,7 +72,7 @@ export abstract class EditCommand extends BaseCommand {
         strict: flags.strict,
         dryRun: flags['dry-run'],
         wait: flags.wait,
-        timeoutMs,
+        timeoutMs: flags.wait ? flags.timeout : undefined,
         waitIntervalMs: Number.isFinite(interval) && interval > 0 ? interval : undefined,
         ...extra,
       },

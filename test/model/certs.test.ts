@@ -3,7 +3,7 @@ import {expect} from 'chai';
 import {generateKeyPairSync} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {parsePemBundle} from '../../src/lib/certs.js';
+import {parsePemBundle} from '../../src/model/certs.js';
 import {ROOT} from '../support/cluster-fixture.js';
 
 const fixture = (f: string) => readFileSync(join(ROOT, 'test/fixtures/certs', f), 'latin1');

@@ -2,10 +2,10 @@
 import {expect} from 'chai';
 import fc from 'fast-check';
 import {editorFor, type CurrentObject, type Intent, type ListName} from '../../src/model/edit.js';
-import {plan} from '../../src/model/plan.js';
+import {plan} from '../../src/render/plan.js';
 import {loadManifests} from '../../src/model/manifests.js';
 import {validateState} from '../../src/model/validate.js';
-import {renderService} from '../../src/render/service.js';
+import {renderService} from '../../src/services/render.js';
 
 const RELEASE = `quay.io/openshift-release-dev/ocp-release@sha256:${'a'.repeat(64)}`;
 

@@ -1,6 +1,6 @@
 import {expect} from 'chai';
 import {loadManifests} from '../../src/model/manifests.js';
-import {explainService} from '../../src/render/explain-service.js';
+import {explainService} from '../../src/services/explain.js';
 import {HEADER, publicKeyPolicy, vectorValue} from '../support/sigstore.js';
 
 const KEY = vectorValue('user-cip-publickey', 'keyData');

@@ -5,12 +5,12 @@
  * editing command. Pure.
  */
 import type {Problem} from '../lib/errors.js';
-import type {Warning} from '../lib/warnings.js';
-import {effectiveMirrors, payloadBlockRefusal} from '../render/mirrors.js';
-import type {EditChange, Editor} from './edit.js';
-import type {ClusterState} from './types.js';
-import {loadManifests} from './manifests.js';
-import {addMirrors, LIST_KEY, mirrorSetObject, removeMirrors, SHORT_KIND, type MirrorAddIntent, type MirrorEdit, type MirrorRemoveIntent, type ObjectChange} from './mirrors.js';
+import type {Warning} from '../model/warnings.js';
+import {effectiveMirrors, payloadBlockRefusal} from './mirrors.js';
+import type {EditChange, Editor} from '../model/edit.js';
+import type {ClusterState} from '../model/types.js';
+import {loadManifests} from '../model/manifests.js';
+import {addMirrors, LIST_KEY, mirrorSetObject, removeMirrors, SHORT_KIND, type MirrorAddIntent, type MirrorEdit, type MirrorRemoveIntent, type ObjectChange} from '../model/mirrors.js';
 
 export type MirrorIntent = ({op: 'add'} & MirrorAddIntent) | ({op: 'remove'} & MirrorRemoveIntent);
 

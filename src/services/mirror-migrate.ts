@@ -11,13 +11,13 @@ import {editManifests, type FileText, type PlacedChange} from '../model/manifest
 import {stringify} from 'yaml';
 import {loadManifests, type LoadedObject} from '../model/manifests.js';
 import {migrateIcsp, mirrorSetObject, type Migration, type MigrationPair} from '../model/mirrors.js';
-import type {ObjectChange as PlannedChange} from '../model/plan.js';
+import type {ObjectChange as PlannedChange} from '../render/plan.js';
 import type {ClusterState} from '../model/types.js';
 import {validateMirrorSets} from '../model/validate.js';
 import {proveEquivalent, type EquivalenceProof} from '../render/mirrors.js';
-import type {KubeOptions} from './kube.js';
-import {readManifests} from './manifest-files.js';
-import {writeFilesAtomic} from './mirror-io.js';
+import type {KubeOptions} from '../cluster/kube.js';
+import {readManifests} from '../cluster/manifest-files.js';
+import {writeFilesAtomic} from '../cluster/mirror-io.js';
 
 export interface MigrateOptions extends KubeOptions {
   file?: string[];
@@ -111,9 +111,9 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
   let state: ClusterState;
   let objects: LoadedObject[];
   let texts: FileText[] = [];
-  let live: Awaited<ReturnType<typeof import('./live-state.js').readLiveState>> | undefined;
+  let live: Awaited<ReturnType<typeof import('../cluster/live-state.js').readLiveState>> | undefined;
   const readLive = async () => {
-    const {readLiveState} = await import('./live-state.js');
+    const {readLiveState} = await import('../cluster/live-state.js');
     const l = await readLiveState(opts);
     if (opts.releaseImage) l.state.releaseImage = opts.releaseImage;
     return l;
@@ -149,13 +149,13 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
         ? {action: 'delete', kind: 'ImageContentSourcePolicy', name: x.icsp.name, before: x.icsp}
         : {action: 'create', kind: 'ImageDigestMirrorSet', name: x.idms.name, after: x.idms, replaces: {kind: 'ImageContentSourcePolicy', name: x.icsp.name}},
     );
-    const {keepFormatting} = await import('./edit-files.js');
+    const {keepFormatting} = await import('../cluster/edit-files.js');
     const edits = editManifests(texts, placed, keepFormatting);
     await confirm(opts, io, edits.map((e) => e.file).join(', '));
     return {...base, target: 'in-place', written: await writeFilesAtomic(edits), icspDeleted: p.migration.pairs.map((x) => x.icsp.name)};
   }
   await confirm(opts, io, `the cluster at ${live!.kube.server}`);
-  const {applyLive, WriteConflict} = await import('./write-live.js');
+  const {applyLive, WriteConflict} = await import('../cluster/write-live.js');
   const written: string[] = [];
   let changes = liveChanges(p.migration, objects);
   for (let attempt = 1; ; attempt++) {

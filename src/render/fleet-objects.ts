@@ -6,7 +6,7 @@
  * annotations and owner references; in a fixed order, so the same input gives the same bytes.
  * Pure.
  */
-import type {LoadResult} from './manifests.js';
+import type {LoadResult} from '../model/manifests.js';
 import {displayObject} from './plan.js';
 
 export const FLEET_KINDS = ['Image', 'ImageDigestMirrorSet', 'ImageTagMirrorSet', 'ImageContentSourcePolicy', 'ClusterImagePolicy', 'ImagePolicy', 'ConfigMap'] as const;

@@ -3,18 +3,20 @@
  * pools' MachineConfigs, and every selected node read through `oc` with bounded
  * concurrency and a per-node timeout. A node that fails is a result, never an abort.
  */
+import {clock} from '../cluster/clock.js';
 import {access, constants} from 'node:fs/promises';
 import {delimiter, isAbsolute, join} from 'node:path';
 import {UserError} from '../lib/errors.js';
 import {mapLimit} from '../lib/concurrency.js';
-import type {Warning} from '../lib/warnings.js';
+import type {Warning} from '../model/warnings.js';
 import {suggest} from '../model/suggest.js';
-import {builtInPools, renderService, type RenderResult} from '../render/service.js';
+import {builtInPools} from '../render/evaluate.js';
+import {renderService, type RenderResult} from './render.js';
 import {buildReport, poolOfNode, type NodeReadInput, type PoolInput, type VerifyReport} from '../render/verify.js';
-import {connect, type Kube} from './kube.js';
-import {listNodes, listPools, mcdPods, poolSummary, readPools} from './machine-state.js';
-import {ocClusterFlags, readNode, type Via} from './node-files.js';
-import {loadState, type SourceOptions} from './source.js';
+import {connect, type Kube} from '../cluster/kube.js';
+import {listNodes, listPools, mcdPods, poolSummary, readPools} from '../cluster/machine-state.js';
+import {ocClusterFlags, readNode, type Via} from '../cluster/node-files.js';
+import {loadState, type SourceOptions} from '../cluster/source.js';
 
 export interface VerifyOptions extends SourceOptions {
   pools?: string[];
@@ -52,7 +54,7 @@ export interface VerifyRun {
 }
 
 export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
-  const started = Date.now();
+  const started = clock().now();
   const ocPath = await findOc(opts.oc, opts.env);
   // The configuration and the machine state are read at the same time; nodes are read while the
   // (large) MachineConfigs are still being fetched.
@@ -121,7 +123,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
     nodes,
     reads: new Map(results),
     internalRegistryHostname: loaded.state.image?.status?.internalRegistryHostname,
-    elapsedMs: Date.now() - started,
+    elapsedMs: clock().now() - started,
   });
   return {report, render};
 }
