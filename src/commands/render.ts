@@ -15,7 +15,7 @@ export default class Render extends BaseCommand {
     'Renders /etc/containers/registries.conf, policy.json, the search-registries drop-in and the certs.d CA files exactly as the Machine Config Operator would write them, without touching the cluster. ClusterImagePolicy and ImagePolicy objects add sigstoreSigned requirements to policy.json, /etc/containers/registries.d/sigstore-registries.yaml and one /etc/crio/policies/<namespace>.json per namespace. Input that the API server or MCO would refuse is an error (exit 2) naming the field and value.' +
     EXPORT_HELP +
     MULTI_CLUSTER_HELP.replace('context x pool: match, drift, pending, partial, degraded, unreachable', 'context x digest of the node files') +
-    ' --out DIR writes DIR/<context>/etc/...';
+    ' --out DIR writes DIR/<context>/etc/... (a / in a context name becomes _).';
 
   static override examples = [
     {description: 'Show the node files for a manifest', command: '<%= config.bin %> render -f examples/allowlist.yaml'},
@@ -47,7 +47,7 @@ export default class Render extends BaseCommand {
       return exportFleetFormat(this.io, {...opts, multi: isMultiCluster(flags)});
     }
     if (isMultiCluster(flags)) {
-      const fleet = await runFleet(this.io, flags, renderView(this.p, flags.format), (t, warn) => runRender({...opts, context: t.context, out: flags.out && join(flags.out, t.context), warn}).then((result) => ({status: 0, result})));
+      const fleet = await runFleet(this.io, flags, renderView(this.p, flags.format), (t, warn) => runRender({...opts, context: t.context, out: flags.out && join(flags.out, t.context.replaceAll('/', '_')), warn}).then((result) => ({status: 0, result})));
       this.status = fleet.status;
       return fleet.result;
     }
