@@ -31,6 +31,11 @@ export abstract class BaseCommand extends Command {
     return (this.paint ??= painter(useColor(this.argv.includes('--no-color'))));
   }
 
+  /** What a multi-cluster run (src/cli/fleet.ts) prints and warns through. */
+  protected get io(): {json: boolean; p: Painter; warn: (w: Warning | JsonWarning) => void} {
+    return {json: this.jsonEnabled(), p: this.p, warn: (w) => this.addWarning(w)};
+  }
+
   /** Record a warning and show it on stderr. */
   protected addWarning(w: Warning | JsonWarning): void {
     this.warnings.push({code: w.code, message: w.message, ...(w.field ? {field: w.field} : {})});

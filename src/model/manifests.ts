@@ -7,6 +7,7 @@
 import jsyaml from 'js-yaml';
 import {LineCounter, parseDocument, isNode} from 'yaml';
 import type {Problem} from '../lib/errors.js';
+import {acmObjectDefinitions} from './acm-unwrap.js';
 import {checkSchema, schemas, typeName} from './manifest-schema.js';
 import {suggest} from './suggest.js';
 import {emptyState, type ClusterState, type MirrorRule, type MirrorSet, type MirrorSetKind} from './types.js';
@@ -185,6 +186,11 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
     const apiVersion = body.apiVersion;
     if (typeof kind !== 'string' || typeof apiVersion !== 'string') {
       problems.push({field: typeof kind !== 'string' ? 'kind' : 'apiVersion', message: 'is missing: every manifest needs apiVersion and kind', source});
+      return;
+    }
+    const wrapped = acmObjectDefinitions(body);
+    if (wrapped) {
+      for (const o of wrapped) addObject(o, file, line, doc);
       return;
     }
     if (kind === 'List' || kind.endsWith('List')) {

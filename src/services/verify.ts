@@ -15,7 +15,7 @@ import {renderService, type RenderResult} from './render.js';
 import {buildReport, poolOfNode, type NodeReadInput, type PoolInput, type VerifyReport} from '../render/verify.js';
 import {connect, type Kube} from '../cluster/kube.js';
 import {listNodes, listPools, mcdPods, poolSummary, readPools} from '../cluster/machine-state.js';
-import {readNode, type Via} from '../cluster/node-files.js';
+import {ocClusterFlags, readNode, type Via} from '../cluster/node-files.js';
 import {loadState, type SourceOptions} from '../cluster/source.js';
 
 export interface VerifyOptions extends SourceOptions {
@@ -28,6 +28,8 @@ export interface VerifyOptions extends SourceOptions {
   releaseImage?: string;
   warn: (w: Warning) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Wait for a slot before reading the nodes (several clusters: bounds the clusters reading nodes at once). */
+  beforeNodes?: () => Promise<() => void>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -96,15 +98,18 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
   poolsP.catch(() => {});
   const mcd = opts.via === 'mcd' ? await mcdPods(kube) : new Map<string, string>();
   const extraPaths = render.files.map((f) => f.path);
+  const ocFlags = ocClusterFlags(opts);
+  const release = (await opts.beforeNodes?.()) ?? (() => {});
   let done = 0;
   opts.onProgress?.(0, nodes.length);
   const results = await mapLimit(nodes, opts.concurrency, async (n): Promise<[string, NodeReadInput]> => {
-    const r = await readNode(n.name, {oc: ocPath, timeoutMs: opts.timeoutMs, via: opts.via, mcdPod: mcd.get(n.name), extraPaths, env: opts.env});
+    const r = await readNode(n.name, {oc: ocPath, timeoutMs: opts.timeoutMs, via: opts.via, mcdPod: mcd.get(n.name), extraPaths, ocFlags, env: opts.env});
     done++;
     opts.onProgress?.(done, nodes.length);
     if (r.ok) return [n.name, {ok: true, files: r.read.files, unreadable: r.read.unreadable, hashes: r.read.hashes, elapsedMs: r.elapsedMs}];
     return [n.name, {ok: false, error: r.error, ...(r.hint ? {hint: r.hint} : {}), elapsedMs: r.elapsedMs, kind: r.kind}];
   });
+  release();
   const pools = (await poolsP).filter((p) => wantedPools.includes(p.name));
   const pulls = results.filter(([, r]) => !r.ok && r.kind === 'image-pull').map(([n]) => n);
   if (pulls.length > 0) {
