@@ -27,6 +27,7 @@ export interface EditFlags {
   file?: string[];
   kubeconfig?: string;
   context?: string;
+  'request-timeout'?: number;
   'dry-run': boolean;
   yes: boolean;
   strict: boolean;
@@ -68,6 +69,7 @@ export abstract class EditCommand extends BaseCommand {
         file: flags.file,
         kubeconfig: flags.kubeconfig,
         context: flags.context,
+        'request-timeout': flags['request-timeout'],
         releaseImage: flags['release-image'],
         strict: flags.strict,
         dryRun: flags['dry-run'],

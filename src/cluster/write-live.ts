@@ -47,8 +47,8 @@ function describe(ch: ObjectChange, r: ApiResource): string {
 /** Write the changes in order. A 409 (stale resourceVersion, or created meanwhile) throws WriteConflict. */
 export async function applyLive(kube: Kube, changes: ObjectChange[]): Promise<Applied[]> {
   const applied: Applied[] = [];
-  const custom = kube.config.makeApiClient(kube.mod.CustomObjectsApi);
-  const core = kube.config.makeApiClient(kube.mod.CoreV1Api);
+  const custom = kube.api(kube.mod.CustomObjectsApi);
+  const core = kube.api(kube.mod.CoreV1Api);
   for (const ch of changes) {
     const r = WRITE_RESOURCES[ch.kind];
     if (!r) throw new Error(`no API mapping for ${ch.kind}`);

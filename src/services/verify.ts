@@ -59,7 +59,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
   const kubeP = connect(opts);
   const machinesP = kubeP.then((k) => Promise.all([listPools(k), listNodes(k)]));
   machinesP.catch(() => {});
-  const loaded = await loadState(opts);
+  const loaded = await loadState(opts, kubeP);
   const render = renderService(loaded, {releaseImage: opts.releaseImage, allowInvalid: loaded.mode === 'live', warn: opts.warn});
   const kube: Kube = await kubeP;
   const [rawPools, allNodes] = await machinesP;

@@ -31,7 +31,7 @@ export default class MirrorMigrate extends BaseCommand {
     const {flags} = await this.parse(MirrorMigrate);
     const tty = Boolean(process.stdin.isTTY && process.stderr.isTTY) && !this.jsonEnabled();
     const result = await runMigrate(
-      {file: flags.file, kubeconfig: flags.kubeconfig, context: flags.context, out: flags.out, deleteIcsp: flags['delete-icsp'], dryRun: flags['dry-run'], yes: flags.yes, allowDifferences: flags['allow-differences'], releaseImage: flags['release-image']},
+      {file: flags.file, kubeconfig: flags.kubeconfig, context: flags.context, 'request-timeout': flags['request-timeout'], out: flags.out, deleteIcsp: flags['delete-icsp'], dryRun: flags['dry-run'], yes: flags.yes, allowDifferences: flags['allow-differences'], releaseImage: flags['release-image']},
       {
         progress: (m) => note(this.p.dim(m)),
         ...(tty
