@@ -19,7 +19,8 @@ export interface SessionOptions extends KubeOptions {
   file?: string[];
   releaseImage?: string;
   strict?: boolean;
-  dryRun?: boolean;
+  /** none: apply; client (or true): plan only; server: the API server validates and admits the writes (`dryRun=All`), nothing is stored. */
+  dryRun?: boolean | DryRunMode;
   /** Extra ConfigMaps in openshift-config to read in live mode. */
   configMaps?: string[];
   /** Maximum attempts on 409 Conflict (live mode). */
@@ -27,6 +28,12 @@ export interface SessionOptions extends KubeOptions {
   wait?: boolean;
   timeoutMs?: number;
   waitIntervalMs?: number;
+}
+
+export type DryRunMode = 'none' | 'client' | 'server';
+
+export function dryRunMode(d: SessionOptions['dryRun']): DryRunMode {
+  return d === true ? 'client' : d === false || d === undefined ? 'none' : d;
 }
 
 export interface SessionHooks {
@@ -41,6 +48,9 @@ export interface SessionResult {
   mode: 'live' | 'file';
   plan: Plan;
   dryRun: boolean;
+  dryRunMode: DryRunMode;
+  /** --dry-run=server: what the API server answered for each write (accepted; nothing stored). */
+  serverDryRun?: Applied[];
   confirmed: boolean;
   applied: Applied[];
   written: string[];
@@ -79,7 +89,8 @@ export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: S
   const plan = makePlan(current, editor, planOpts(opts, opts.file!.join(',')));
   hooks.show(plan);
   check(plan);
-  const result: SessionResult = {mode: 'file', plan, dryRun: !!opts.dryRun, confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
+  const result: SessionResult = {mode: 'file', plan, dryRun: dryRunMode(opts.dryRun) !== 'none', dryRunMode: dryRunMode(opts.dryRun), confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
+  if (dryRunMode(opts.dryRun) === 'server') throw new ValidationError([{field: '--dry-run', value: 'server', message: 'a server-side dry run needs a cluster: not with -f (use --dry-run or --dry-run=client)'}]);
   if (plan.noop || opts.dryRun) return result;
   if (!(await hooks.confirm(plan))) return result;
   result.confirmed = true;
@@ -95,8 +106,10 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
   const {applyLive, WriteConflict} = await import('../cluster/write-live.js');
   const kube = await connect(opts);
   const max = opts.maxAttempts ?? 10;
+  const dry = dryRunMode(opts.dryRun);
   let first: Plan | undefined;
   let confirmed = false;
+  const rolledBack: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const live = await readLiveState(opts, opts.configMaps ?? [], kube);
     if (live.problems.length > 0 && attempt === 1) {
@@ -105,12 +118,20 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
     }
     const current = toCurrent(live.objects);
     const plan = makePlan(current, editor, planOpts(opts, kube.server));
-    const result: SessionResult = {mode: 'live', plan: first ?? plan, dryRun: !!opts.dryRun, confirmed, applied: [], written: [], attempts: attempt, target: {server: kube.server, user: kube.user}};
+    const result: SessionResult = {mode: 'live', plan: first ?? plan, dryRun: dry !== 'none', dryRunMode: dry, confirmed, applied: [], written: [], attempts: attempt, target: {server: kube.server, user: kube.user}};
     if (attempt === 1) {
       first = plan;
       hooks.show(plan);
       check(plan);
-      if (plan.noop || opts.dryRun) return result;
+      if (plan.noop || dry === 'client') return result;
+      if (dry === 'server') {
+        result.serverDryRun = await applyLive(kube, plan.changes, {dryRun: true}).catch((e: unknown) => {
+          // A conflict in a dry run only means the objects moved on: say so, nothing to re-apply.
+          if (e instanceof WriteConflict) throw new ConflictError(`${e.message} (server-side dry run; nothing was written): run it again`);
+          throw e;
+        });
+        return result;
+      }
       confirmed = await hooks.confirm(plan);
       result.confirmed = confirmed;
       if (!confirmed) return result;
@@ -128,7 +149,9 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
       result.plan = plan;
     } catch (e) {
       if (!(e instanceof WriteConflict)) throw e;
-      if (attempt >= max) throw new ConflictError(`${e.message}: the objects kept changing under us for ${max} attempts; nothing was changed (run the command again)`);
+      rolledBack.push(...e.rolledBack);
+      const left = rolledBack.length > 0 ? `every write was rolled back (${[...new Set(rolledBack)].join(', ')}), the cluster is as before` : 'nothing was changed';
+      if (attempt >= max) throw new ConflictError(`${e.message}: the objects kept changing under us for ${max} attempts; ${left} (run the command again)`);
       hooks.progress(`attempt ${attempt}: ${e.message}; re-reading and re-applying the same intent`);
       // Exponential backoff with full jitter spreads concurrent writers apart.
       const c = clock();
