@@ -66,7 +66,7 @@ describe('editing commands on a live cluster (fake API server, real client-node)
     const r = await run(['allow', 'add', 'ghcr.io', '--yes'], env);
     expect(r.code).to.equal(4);
     expect(r.stderr).to.contain('nothing was changed');
-    expect(srv.count({verb: 'update', resource: 'images'})).to.equal(10);
+    expect(srv.count({verb: 'update', resource: 'images'})).to.equal(12);
     expect(srv.get('images', 'cluster')).to.deep.equal(before);
   });
 
