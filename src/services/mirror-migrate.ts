@@ -157,6 +157,7 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
   await confirm(opts, io, `the cluster at ${live!.kube.server}`);
   const {applyLive, WriteConflict} = await import('../cluster/write-live.js');
   const written: string[] = [];
+  const rolledBack: string[] = [];
   let changes = liveChanges(p.migration, objects);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -164,7 +165,9 @@ export async function runMigrate(opts: MigrateOptions, io: MigrateIo): Promise<M
       break;
     } catch (e) {
       if (!(e instanceof WriteConflict)) throw e;
-      if (attempt >= 4) throw new ConflictError(`${e.message}; still conflicting after ${attempt} attempts${written.length ? ` (already applied: ${written.join('; ')})` : '; nothing was changed'}`);
+      rolledBack.push(...e.rolledBack);
+      const left = rolledBack.length > 0 ? `; every write was rolled back (${[...new Set(rolledBack)].join(', ')}), the cluster is as before` : '; nothing was changed';
+      if (attempt >= 4) throw new ConflictError(`${e.message}; still conflicting after ${attempt} attempts${written.length ? ` (already applied: ${written.join('; ')})` : left}`);
       io.progress(`conflict: ${e.message}; re-reading (attempt ${attempt + 1})`);
       live = await readLive();
       objects = live.objects;
