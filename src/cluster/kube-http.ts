@@ -15,7 +15,7 @@ type ResponseContext = InstanceType<ClientModule['ResponseContext']>;
 
 export interface HttpPolicy {
   server: string;
-  /** Bound of one request, answer body included (ms). */
+  /** Bound of one request, answer body included (ms); 0: none. */
   timeoutMs: number;
   /** Tries per request, the first included. */
   maxAttempts: number;
@@ -89,7 +89,8 @@ export function robustHttp(mod: ClientModule, policy: HttpPolicy): import('@kube
     const ac = new AbortController();
     // A deadline, not a wait: a real timer even on the virtual clock (it never decides an outcome in tests
     // except for a server that never answers).
-    const timer = setTimeout(() => ac.abort(), policy.timeoutMs);
+    // 0 means no bound, as in kubectl.
+    const timer = policy.timeoutMs > 0 ? setTimeout(() => ac.abort(), policy.timeoutMs) : undefined;
     request.setSignal(ac.signal);
     try {
       const res = await inner.send(request).toPromise();

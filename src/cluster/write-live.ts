@@ -103,7 +103,7 @@ export async function applyLive(kube: Kube, changes: ObjectChange[], opts: Apply
     try {
       res = await write(kube, ch, ch.action === 'delete' ? undefined : bodyOf(ch.after), {dryRun: opts.dryRun});
     } catch (e) {
-      const failure = classify(kube, ch, r, e, opts);
+      const failure = classify(kube, ch, r, e, opts, applied.length === 0);
       if (applied.length === 0 || opts.dryRun) throw failure;
       const {rollBack} = await import('./rollback.js');
       throw await rollBack(changes.slice(0, i), applied, changes.slice(i), failure, (c, b, o) => write(kube, c, b, o), bodyOf);
@@ -115,12 +115,12 @@ export async function applyLive(kube: Kube, changes: ObjectChange[], opts: Apply
 }
 
 /** What a failed write means: a conflict to re-plan, a rejection (exit 2), or a cluster error (exit 3). */
-function classify(kube: Kube, ch: ObjectChange, r: ApiResource, e: unknown, opts: ApplyOptions): Error {
+function classify(kube: Kube, ch: ObjectChange, r: ApiResource, e: unknown, opts: ApplyOptions, first: boolean): Error {
   const code = statusOf(e);
   if (code === 409) return new WriteConflict(`${describe(ch, r)}: 409 Conflict`);
   if (code === 404 && ch.action !== 'create') return new WriteConflict(`${describe(ch, r)}: deleted meanwhile`);
   if (code === 422 || code === 400) {
-    const how = opts.dryRun ? ' (server-side dry run; nothing was written)' : '';
+    const how = opts.dryRun ? ' (server-side dry run; nothing was written)' : first ? '; nothing was changed' : '';
     return new UserError(`${describe(ch, r)}: the API server rejected the object: ${apiMessage(e)}${how}`, ExitCode.usage);
   }
   return clusterError(kube, describe(ch, r), e);
