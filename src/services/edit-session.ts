@@ -91,7 +91,7 @@ export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: S
   check(plan);
   const result: SessionResult = {mode: 'file', plan, dryRun: dryRunMode(opts.dryRun) !== 'none', dryRunMode: dryRunMode(opts.dryRun), confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
   if (dryRunMode(opts.dryRun) === 'server') throw new ValidationError([{field: '--dry-run', value: 'server', message: 'a server-side dry run needs a cluster: not with -f (use --dry-run or --dry-run=client)'}]);
-  if (plan.noop || opts.dryRun) return result;
+  if (plan.noop || result.dryRun) return result;
   if (!(await hooks.confirm(plan))) return result;
   result.confirmed = true;
   const {applyToFiles} = await import('../cluster/edit-files.js');
