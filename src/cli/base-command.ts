@@ -56,12 +56,14 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override toErrorJson(err: unknown): unknown {
-    const e = err as Error & {problems?: Problem[]};
+    const e = err as Error & {problems?: Problem[]; outcome?: object};
     return {
       status: exitCodeOf(err),
       name: e.name === 'Error' || !e.name ? 'Error' : e.name,
       message: e.message,
       ...(e.problems ? {problems: e.problems} : {}),
+      // A live change that failed after writing: applied / notApplied / rolledBack.
+      ...(e.outcome ?? {}),
       warnings: this.warnings,
     };
   }

@@ -11,11 +11,12 @@ import {durationFlag, releaseImageFlag, sourceFlags} from './flags.js';
 import {note, out} from './output.js';
 import type {Editor} from '../model/edit.js';
 import type {Plan} from '../render/plan.js';
-import type {SessionHooks, SessionOptions, SessionResult} from '../services/edit-session.js';
+import type {DryRunMode, SessionHooks, SessionOptions, SessionResult} from '../services/edit-session.js';
+import {takeDryRun} from './dry-run.js';
 
 export const editFlags = {
   ...sourceFlags,
-  'dry-run': Flags.boolean({description: 'Show the plan (object diff, node-file diffs, predicted disruption) and stop; nothing is written.'}),
+  'dry-run': Flags.boolean({description: 'Show the plan (object diff, node-file diffs, predicted disruption) and stop; nothing is written. --dry-run=server (live) also sends the writes with dryRun=All, so the API server\'s validation and admission answer; --dry-run=client is the same as --dry-run.'}),
   yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when there is no terminal).'}),
   strict: Flags.boolean({description: 'Treat warnings as errors (exit 2, nothing written).'}),
   wait: Flags.boolean({exclusive: ['file'], description: 'After writing, follow the affected MachineConfigPools until they are updated (live mode; not with -f).'}),
@@ -27,6 +28,7 @@ export interface EditFlags {
   file?: string[];
   kubeconfig?: string;
   context?: string;
+  'request-timeout'?: number;
   'dry-run': boolean;
   yes: boolean;
   strict: boolean;
@@ -39,6 +41,9 @@ export interface EditFlags {
 export interface EditResult {
   mode: 'live' | 'file';
   dryRun: boolean;
+  dryRunMode: SessionResult['dryRunMode'];
+  /** --dry-run=server: each write as the API server answered it (nothing stored). */
+  serverDryRun?: SessionResult['applied'];
   noop: boolean;
   applied: SessionResult['applied'];
   written: string[];
@@ -59,6 +64,16 @@ export interface EditResult {
 }
 
 export abstract class EditCommand extends BaseCommand {
+  /** --dry-run[=client|server|none], kubectl's spellings (the flag itself stays a boolean for oclif). */
+  protected dryRun: DryRunMode = 'none';
+
+  override async init(): Promise<void> {
+    const {argv, mode} = takeDryRun(this.argv);
+    this.argv = argv;
+    this.dryRun = mode;
+    await super.init();
+  }
+
   protected async edit(editor: Editor, flags: EditFlags, extra: Partial<SessionOptions> = {}): Promise<EditResult> {
     const {runEdit} = await import('../services/edit-session.js');
     const interval = Number(process.env.OC_REGISTRIES_WAIT_INTERVAL_MS);
@@ -68,9 +83,10 @@ export abstract class EditCommand extends BaseCommand {
         file: flags.file,
         kubeconfig: flags.kubeconfig,
         context: flags.context,
+        'request-timeout': flags['request-timeout'],
         releaseImage: flags['release-image'],
         strict: flags.strict,
-        dryRun: flags['dry-run'],
+        dryRun: flags['dry-run'] && this.dryRun === 'none' ? 'client' : this.dryRun,
         wait: flags.wait,
         timeoutMs: flags.wait ? flags.timeout : undefined,
         waitIntervalMs: Number.isFinite(interval) && interval > 0 ? interval : undefined,
@@ -149,6 +165,8 @@ export abstract class EditCommand extends BaseCommand {
   }
 
   protected showOutcome(res: SessionResult): void {
+    for (const a of res.serverDryRun ?? []) note(this.p.ok(`server dry run: ${a.action} ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''} accepted by the API server`));
+    if (res.serverDryRun) note(this.p.dim('Server-side dry run (dryRun=All): validated and admitted by the API server; nothing was written.'));
     if (res.applied.length === 0) return;
     for (const a of res.applied) note(this.p.ok(`${a.action}d ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''}`) + (a.resourceVersion ? this.p.dim(` (resourceVersion ${a.resourceVersion})`) : ''));
     if (res.written.length > 0) note(this.p.dim(`wrote ${res.written.join(', ')}`));
@@ -161,6 +179,8 @@ export function toEditResult(res: SessionResult): EditResult {
   return {
     mode: res.mode,
     dryRun: res.dryRun,
+    dryRunMode: res.dryRunMode,
+    ...(res.serverDryRun ? {serverDryRun: res.serverDryRun} : {}),
     noop: p.noop,
     applied: res.applied,
     written: res.written,

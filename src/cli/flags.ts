@@ -6,6 +6,7 @@ export const sourceFlags = {
   file: Flags.string({char: 'f', multiple: true, description: 'Manifest file or directory (repeatable; `-` for stdin). Without it the live cluster is used.'}),
   kubeconfig: Flags.string({description: 'Path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config).', helpGroup: 'CLUSTER'}),
   context: Flags.string({description: 'Kubeconfig context to use.', helpGroup: 'CLUSTER'}),
+  'request-timeout': durationFlag({description: 'Bound of every API request (kubectl\'s flag), e.g. 30s, 1m; transient failures within it are retried.', default: '30s', helpGroup: 'CLUSTER'}),
 };
 
 export const releaseImageFlag = Flags.string({
@@ -16,10 +17,11 @@ export const releaseImageFlag = Flags.string({
  * Every `--timeout`-like flag: `60s`, `2m`, `1h30m`, `500ms` or a bare number of seconds (`1.5`), parsed once
  * by the same grammar, to milliseconds.
  */
-export function durationFlag(opts: {description: string; default: string}) {
+export function durationFlag(opts: {description: string; default: string; helpGroup?: string}) {
   return Flags.custom<number>({
     description: opts.description,
     helpValue: 'DURATION',
+    ...(opts.helpGroup ? {helpGroup: opts.helpGroup} : {}),
     default: async () => parseDuration('timeout', opts.default),
     defaultHelp: async () => opts.default,
     parse: async (input, _ctx, flag) => parseDuration(flag.name, input),

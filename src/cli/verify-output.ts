@@ -5,7 +5,7 @@ import type {FileReport, McLayerReport, NodeReport, PoolReport, VerifyReport} fr
 function stateWord(state: string, p: Painter): string {
   switch (state) {
     case 'match': return p.ok(state);
-    case 'rolling-out': case 'not-applicable': return p.warn(state.replace('-', ' '));
+    case 'rolling-out': case 'not-applicable': case 'pending': return p.warn(state.replace('-', ' '));
     case 'unreadable': return p.warn(state);
     default: return p.err(state.replace('-', ' '));
   }
@@ -77,7 +77,7 @@ export function formatVerifyReport(r: VerifyReport, p: Painter): string {
   const s = r.summary;
   const secs = r.elapsedMs !== undefined ? ` in ${(r.elapsedMs / 1000).toFixed(1)}s` : '';
   lines.push(
-    `${s.nodes} node(s) via ${r.via === 'mcd' ? 'machine-config-daemon pods' : 'oc debug'}${secs}: ${s.match} match, ${s.differs} differ, ${s.rollingOut} rolling out, ${s.unreadable} unreadable` +
+    `${s.nodes} node(s) via ${r.via === 'mcd' ? 'machine-config-daemon pods' : 'oc debug'}${secs}: ${s.match} match, ${s.differs} differ, ${s.rollingOut} rolling out, ${s.unreadable} unreadable${s.pending > 0 ? `, ${s.pending} pending` : ''}` +
       (s.poolDegraded > 0 ? `, ${s.poolDegraded} pool(s) degraded` : ''),
   );
   const verdict = s.exitCode === 0 ? p.ok(s.verdict) : s.exitCode === 1 ? p.err(s.verdict) : p.warn(s.verdict);

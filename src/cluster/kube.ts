@@ -5,10 +5,13 @@
 import {existsSync} from 'node:fs';
 import {delimiter} from 'node:path';
 import {ClusterError} from '../lib/errors.js';
+import {DEFAULT_HTTP_POLICY, RequestTimeout, robustHttp} from './kube-http.js';
 
 export interface KubeOptions {
   kubeconfig?: string;
   context?: string;
+  /** `--request-timeout` in ms: the bound of every API call (default 30s). */
+  'request-timeout'?: number;
 }
 
 type ClientModule = typeof import('@kubernetes/client-node');
@@ -23,6 +26,8 @@ export interface Kube {
   config: InstanceType<ClientModule['KubeConfig']>;
   server: string;
   user: string;
+  /** An API client whose every request is bounded by --request-timeout and retried when transient. */
+  api<T>(cls: new (config: ReturnType<ClientModule['createConfiguration']>) => T): T;
 }
 
 /** Kubeconfig merged like kubectl: --kubeconfig, else the KUBECONFIG list, else ~/.kube/config. */
@@ -35,7 +40,13 @@ export async function connect(opts: KubeOptions): Promise<Kube> {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new ClusterError('no current cluster in the kubeconfig: use --kubeconfig/--context, log in with `oc login`, or pass -f to work on manifests');
   const ctx = config.getContextObject(config.getCurrentContext());
-  return {mod, config, server: cluster.server, user: ctx?.user ?? config.getCurrentUser()?.name ?? 'unknown'};
+  const httpApi = robustHttp(mod, {...DEFAULT_HTTP_POLICY, server: cluster.server, timeoutMs: opts['request-timeout'] ?? DEFAULT_HTTP_POLICY.timeoutMs});
+  const api = <T>(cls: new (c: ReturnType<ClientModule['createConfiguration']>) => T): T =>
+    new cls(mod.createConfiguration({baseServer: new mod.ServerConfiguration(cluster.server, {}), authMethods: {default: config}, httpApi}));
+  const kube: Kube = {mod, config, server: cluster.server, user: ctx?.user ?? config.getCurrentUser()?.name ?? 'unknown', api};
+  const {requireOpenShift} = await import('./openshift.js');
+  await requireOpenShift(kube);
+  return kube;
 }
 
 /** The kubeconfig, loaded and merged as `connect` does, without selecting a context. */
@@ -92,12 +103,15 @@ export function clusterError(kube: Kube, what: string, e: unknown): ClusterError
   const code = statusOf(e);
   if (code === 401) return new ClusterError(`${what}: unauthorized as user ${kube.user} on ${kube.server}`, 'log in again with `oc login`');
   if (code === 403) return new ClusterError(`${what}: forbidden for user ${kube.user} on ${kube.server}`, 'the command needs cluster-admin (or get/list on that resource)');
+  if (e instanceof RequestTimeout) return new ClusterError(`${what}: ${e.message}`, 'check the server address and the network, or raise --request-timeout');
   if (code !== undefined) return new ClusterError(`${what}: the API server at ${kube.server} answered ${code}: ${briefBody(e)}`);
   return new ClusterError(`${what} as user ${kube.user}: cannot reach the API server at ${kube.server}: ${(e as Error).message ?? e}`);
 }
 
 function briefBody(e: unknown): string {
   const body = (e as {body?: unknown}).body;
+  // A proxy's or load balancer's error page is not the Kubernetes API: never print its HTML.
+  if (typeof body === 'string' && /^\s*</.test(body)) return 'an HTML page, not a Kubernetes API answer (a proxy or load balancer in front of the API server?)';
   if (typeof body === 'string') {
     try {
       return (JSON.parse(body) as {message?: string}).message ?? body.slice(0, 200);

@@ -27,7 +27,7 @@ export const RESOURCES: Resource[] = [
 ];
 
 async function fetchResource(kube: Kube, r: Resource): Promise<Array<Record<string, unknown>>> {
-  const api = kube.config.makeApiClient(kube.mod.CustomObjectsApi);
+  const api = kube.api(kube.mod.CustomObjectsApi);
   const what = `${r.name ? 'get' : 'list'} ${r.plural}.${r.group}${r.name ? `/${r.name}` : ''}`;
   try {
     if (r.name) {
@@ -86,7 +86,7 @@ export async function readLiveState(opts: KubeOptions, extraConfigMaps: string[]
   const image = objects.find((o) => o.kind === 'Image');
   const caName = (image?.spec as {additionalTrustedCA?: {name?: string}} | undefined)?.additionalTrustedCA?.name;
   for (const name of new Set([...(caName ? [caName] : []), ...extraConfigMaps])) {
-    const core = kube.config.makeApiClient(kube.mod.CoreV1Api);
+    const core = kube.api(kube.mod.CoreV1Api);
     try {
       const cm = await core.readNamespacedConfigMap({name, namespace: CA_NAMESPACE});
       // Keep the metadata (resourceVersion) so an edit can write it back conditionally.

@@ -24,7 +24,7 @@ export interface RawPool {
 }
 
 export async function listPools(kube: Kube): Promise<RawPool[]> {
-  const api = kube.config.makeApiClient(kube.mod.CustomObjectsApi);
+  const api = kube.api(kube.mod.CustomObjectsApi);
   try {
     const list = (await api.listClusterCustomObject({...MC_GROUP, plural: 'machineconfigpools'})) as {items?: Obj[]};
     return (list.items ?? []).map((o) => ({name: String(get(o, 'metadata', 'name')), body: o}));
@@ -35,7 +35,7 @@ export async function listPools(kube: Kube): Promise<RawPool[]> {
 
 /** A MachineConfig's files, or undefined when it does not exist. */
 export async function getMachineConfigFiles(kube: Kube, name: string): Promise<PoolInput['generatedMc']> {
-  const api = kube.config.makeApiClient(kube.mod.CustomObjectsApi);
+  const api = kube.api(kube.mod.CustomObjectsApi);
   try {
     const mc = (await api.getClusterCustomObject({...MC_GROUP, plural: 'machineconfigs', name})) as Obj;
     return {name, files: ignitionFiles(get(mc, 'spec', 'config') ?? {})};
@@ -102,7 +102,7 @@ export async function readPools(kube: Kube, raw: RawPool[], builtIn: string[]): 
 }
 
 export async function listNodes(kube: Kube): Promise<NodeInput[]> {
-  const core = kube.config.makeApiClient(kube.mod.CoreV1Api);
+  const core = kube.api(kube.mod.CoreV1Api);
   try {
     const list = await core.listNode({});
     return list.items.map((n) => {
@@ -121,7 +121,7 @@ export async function listNodes(kube: Kube): Promise<NodeInput[]> {
 
 /** node name -> machine-config-daemon pod name. */
 export async function mcdPods(kube: Kube): Promise<Map<string, string>> {
-  const core = kube.config.makeApiClient(kube.mod.CoreV1Api);
+  const core = kube.api(kube.mod.CoreV1Api);
   try {
     const list = await core.listNamespacedPod({namespace: MCD_NAMESPACE, labelSelector: 'k8s-app=machine-config-daemon'});
     const map = new Map<string, string>();

@@ -43,7 +43,7 @@ export function poolStatus(o: Record<string, unknown>): PoolStatus {
 }
 
 export async function readPools(kube: Kube): Promise<PoolStatus[]> {
-  const api = kube.config.makeApiClient(kube.mod.CustomObjectsApi);
+  const api = kube.api(kube.mod.CustomObjectsApi);
   try {
     const l = (await api.listClusterCustomObject(MCP)) as {items?: Array<Record<string, unknown>>};
     return (l.items ?? []).map(poolStatus);

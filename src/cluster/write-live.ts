@@ -32,6 +32,8 @@ export const WRITE_RESOURCES: Record<string, ApiResource> = {
 /** A write lost an optimistic-concurrency race (409): re-read and re-plan. */
 export class WriteConflict extends Error {
   override name = 'WriteConflict';
+  /** Earlier writes of the same plan that were undone before this was thrown. */
+  rolledBack: string[] = [];
 }
 
 export interface Applied {
@@ -42,60 +44,96 @@ export interface Applied {
   resourceVersion?: string;
 }
 
+export interface ApplyOptions {
+  /** Server-side dry run (`?dryRun=All`): the API server validates and admits, stores nothing. */
+  dryRun?: boolean;
+}
+
 function describe(ch: ObjectChange, r: ApiResource): string {
   const verb = ch.action === 'create' ? 'create' : ch.action === 'delete' ? 'delete' : 'update';
   const res = r.group ? `${r.plural}.${r.group}` : r.plural;
   return `${verb} ${res}/${ch.name}${ch.namespace ? ` in ${ch.namespace}` : ''}`;
 }
 
-/** Write the changes in order. A 409 (stale resourceVersion, or created meanwhile) throws WriteConflict. */
-export async function applyLive(kube: Kube, changes: ObjectChange[]): Promise<Applied[]> {
+function resourceOf(kind: string): ApiResource {
+  const r = WRITE_RESOURCES[kind];
+  if (!r) throw new Error(`no API mapping for ${kind}`);
+  return r;
+}
+
+/** The body to send: no status (controllers write it), no managedFields. */
+function bodyOf(o: Record<string, unknown> | undefined, keepVersion = true): Record<string, unknown> | undefined {
+  if (!o) return undefined;
+  const body = JSON.parse(JSON.stringify(o)) as Record<string, unknown>;
+  delete body.status;
+  const meta = (body.metadata ?? {}) as Record<string, unknown>;
+  delete meta.managedFields;
+  if (!keepVersion) for (const k of ['resourceVersion', 'uid', 'creationTimestamp', 'generation']) delete meta[k];
+  body.metadata = meta;
+  return body;
+}
+
+/** One write. `dryRun` adds `?dryRun=All`; `precondition` guards a delete with the resourceVersion we wrote. */
+async function write(kube: Kube, ch: ObjectChange, body: Record<string, unknown> | undefined, opts: {dryRun?: boolean; precondition?: string} = {}): Promise<unknown> {
+  const r = resourceOf(ch.kind);
+  const dry = opts.dryRun ? {dryRun: 'All'} : {};
+  const del = opts.precondition ? {body: {preconditions: {resourceVersion: opts.precondition}}} : {};
+  if (r.group === '' && r.plural === 'configmaps') {
+    const core = kube.api(kube.mod.CoreV1Api);
+    const namespace = ch.namespace ?? 'default';
+    if (ch.action === 'create') return core.createNamespacedConfigMap({namespace, body: body as never, ...dry});
+    if (ch.action === 'update') return core.replaceNamespacedConfigMap({name: ch.name, namespace, body: body as never, ...dry});
+    return core.deleteNamespacedConfigMap({name: ch.name, namespace, ...dry, ...del});
+  }
+  const custom = kube.api(kube.mod.CustomObjectsApi);
+  if (r.namespaced) {
+    const nb = {group: r.group, version: r.version, plural: r.plural, namespace: ch.namespace ?? 'default'};
+    if (ch.action === 'create') return custom.createNamespacedCustomObject({...nb, body: body!, ...dry});
+    if (ch.action === 'update') return custom.replaceNamespacedCustomObject({...nb, name: ch.name, body: body!, ...dry});
+    return custom.deleteNamespacedCustomObject({...nb, name: ch.name, ...dry, ...(del as object)});
+  }
+  const base = {group: r.group, version: r.version, plural: r.plural};
+  if (ch.action === 'create') return custom.createClusterCustomObject({...base, body: body!, ...dry});
+  if (ch.action === 'update') return custom.replaceClusterCustomObject({...base, name: ch.name, body: body!, ...dry});
+  return custom.deleteClusterCustomObject({...base, name: ch.name, ...dry, ...(del as object)});
+}
+
+/**
+ * Write the changes in order. A 409 (stale resourceVersion, or created meanwhile) throws WriteConflict.
+ * When a later write fails, the earlier ones are undone (a created object deleted, an updated one
+ * given its prior body, a deleted one created again), each guarded by the resourceVersion our write
+ * produced; what could not be undone is reported as a PartialWriteError (exit 5) listing what is
+ * applied, what is not, and what was rolled back.
+ */
+export async function applyLive(kube: Kube, changes: ObjectChange[], opts: ApplyOptions = {}): Promise<Applied[]> {
   const applied: Applied[] = [];
-  const custom = kube.config.makeApiClient(kube.mod.CustomObjectsApi);
-  const core = kube.config.makeApiClient(kube.mod.CoreV1Api);
-  for (const ch of changes) {
-    const r = WRITE_RESOURCES[ch.kind];
-    if (!r) throw new Error(`no API mapping for ${ch.kind}`);
-    const body = ch.after ? (JSON.parse(JSON.stringify(ch.after)) as Record<string, unknown>) : undefined;
-    if (body) {
-      // Status is written by controllers, never by us.
-      delete body.status;
-      const meta = (body.metadata ?? {}) as Record<string, unknown>;
-      delete meta.managedFields;
-      body.metadata = meta;
-    }
+  for (const [i, ch] of changes.entries()) {
+    const r = resourceOf(ch.kind);
     let res: unknown;
     try {
-      if (r.group === '' && r.plural === 'configmaps') {
-        const namespace = ch.namespace ?? 'default';
-        if (ch.action === 'create') res = await core.createNamespacedConfigMap({namespace, body: body as never});
-        else if (ch.action === 'update') res = await core.replaceNamespacedConfigMap({name: ch.name, namespace, body: body as never});
-        else res = await core.deleteNamespacedConfigMap({name: ch.name, namespace});
-      } else if (r.namespaced) {
-        const base = {group: r.group, version: r.version, plural: r.plural, namespace: ch.namespace ?? 'default'};
-        if (ch.action === 'create') res = await custom.createNamespacedCustomObject({...base, body: body!});
-        else if (ch.action === 'update') res = await custom.replaceNamespacedCustomObject({...base, name: ch.name, body: body!});
-        else res = await custom.deleteNamespacedCustomObject({...base, name: ch.name});
-      } else {
-        const base = {group: r.group, version: r.version, plural: r.plural};
-        if (ch.action === 'create') res = await custom.createClusterCustomObject({...base, body: body!});
-        else if (ch.action === 'update') res = await custom.replaceClusterCustomObject({...base, name: ch.name, body: body!});
-        else res = await custom.deleteClusterCustomObject({...base, name: ch.name});
-      }
+      res = await write(kube, ch, ch.action === 'delete' ? undefined : bodyOf(ch.after), {dryRun: opts.dryRun});
     } catch (e) {
-      const code = statusOf(e);
-      if (code === 409) throw new WriteConflict(`${describe(ch, r)}: 409 Conflict`);
-      if (code === 404 && ch.action !== 'create') throw new WriteConflict(`${describe(ch, r)}: deleted meanwhile`);
-      if (code === 422 || code === 400) {
-        const done = applied.length > 0 ? ` (already written: ${applied.map((a) => `${a.kind}/${a.name}`).join(', ')})` : '; nothing was changed';
-        throw new UserError(`${describe(ch, r)}: the API server rejected the object: ${apiMessage(e)}${done}`, ExitCode.usage);
-      }
-      throw clusterError(kube, describe(ch, r), e);
+      const failure = classify(kube, ch, r, e, opts, applied.length === 0);
+      if (applied.length === 0 || opts.dryRun) throw failure;
+      const {rollBack} = await import('./rollback.js');
+      throw await rollBack(changes.slice(0, i), applied, changes.slice(i), failure, (c, b, o) => write(kube, c, b, o), bodyOf);
     }
     const rv = (res as {metadata?: {resourceVersion?: string}} | undefined)?.metadata?.resourceVersion;
-    applied.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, action: ch.action, resourceVersion: rv});
+    applied.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, action: ch.action, ...(rv ? {resourceVersion: rv} : {})});
   }
   return applied;
+}
+
+/** What a failed write means: a conflict to re-plan, a rejection (exit 2), or a cluster error (exit 3). */
+function classify(kube: Kube, ch: ObjectChange, r: ApiResource, e: unknown, opts: ApplyOptions, first: boolean): Error {
+  const code = statusOf(e);
+  if (code === 409) return new WriteConflict(`${describe(ch, r)}: 409 Conflict`);
+  if (code === 404 && ch.action !== 'create') return new WriteConflict(`${describe(ch, r)}: deleted meanwhile`);
+  if (code === 422 || code === 400) {
+    const how = opts.dryRun ? ' (server-side dry run; nothing was written)' : first ? '; nothing was changed' : '';
+    return new UserError(`${describe(ch, r)}: the API server rejected the object: ${apiMessage(e)}${how}`, ExitCode.usage);
+  }
+  return clusterError(kube, describe(ch, r), e);
 }
 
 function apiMessage(e: unknown): string {

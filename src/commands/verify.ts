@@ -15,7 +15,9 @@ export default class Verify extends BaseCommand {
 
 TOML and JSON are compared by meaning and by bytes; a file that differs only in bytes is reported but is not drift. Nodes whose currentConfig differs from desiredConfig are "rolling out", not drift.
 
-${exitCodeHelp([0, 1, 5, 3], {0: 'everything matches', 1: 'drift (or a degraded pool)', 5: 'some nodes could not be read, no drift', 3: 'the cluster could not be reached'})}${MULTI_CLUSTER_HELP} With -f, every cluster is compared with the same manifests.`;
+A change of the cluster's objects that MCO has not rendered yet (99-<pool>-generated-registries or the pool's rendered config still holds the previous files, and the nodes hold exactly those) is "pending", not drift.
+
+${exitCodeHelp([0, 1, 5, 6, 2, 3], {0: 'everything matches', 1: 'drift (or a degraded pool)', 5: 'some nodes could not be read, no drift', 6: 'pending: MCO has not rendered the current configuration yet, no drift (run again later)', 2: 'usage error, e.g. --pool/--node select no node', 3: 'the cluster could not be reached'})}${MULTI_CLUSTER_HELP} With -f, every cluster is compared with the same manifests.`;
 
   static override examples = [
     {description: 'Every node of every pool', command: '<%= config.bin %> verify'},

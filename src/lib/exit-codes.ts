@@ -6,6 +6,7 @@ export const ExitCode = {
   cluster: 3,
   conflict: 4,
   partial: 5,
+  pending: 6,
   internal: 70,
   interrupted: 130,
 } as const;
@@ -19,7 +20,8 @@ export const EXIT_CODE_MEANING: Record<ExitCodeValue, string> = {
   2: 'usage or validation error; nothing was changed',
   3: 'cluster error: unreachable, forbidden, degraded pool, timeout',
   4: 'conflict that did not resolve after retries; nothing was changed',
-  5: 'partial: some nodes could not be checked',
+  5: 'partial: some nodes could not be checked, or a live change was only partly applied (what is and is not applied is listed)',
+  6: 'pending: MCO has not rendered the current configuration yet; no drift otherwise (run again later)',
   70: 'internal error (a bug)',
   130: 'interrupted at a prompt; nothing was changed',
 };

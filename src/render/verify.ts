@@ -8,11 +8,12 @@ import {poolRollout, type PoolRollout} from '../model/types.js';
 import {compareText, formatOf, sha256, type FileFormat} from '../lib/semantic.js';
 import {unifiedDiff} from '../lib/unified-diff.js';
 import {DEFAULT_INTERNAL_REGISTRY} from '../model/warnings.js';
+import {markPending, summarize} from './verify-summary.js';
 import type {IgnitionFile} from './ignition.js';
 import {DOCKER_CERTS_DIR, POLICY_JSON_PATH, REGISTRIES_CONF_D, REGISTRIES_CONF_PATH, type NodeFile} from '../model/node-files.js';
 
 export type FileState = 'match' | 'differs' | 'missing' | 'extra' | 'unreadable';
-export type NodeState = 'match' | 'differs' | 'unreadable' | 'rolling-out' | 'pool-degraded';
+export type NodeState = 'match' | 'differs' | 'unreadable' | 'rolling-out' | 'pool-degraded' | 'pending';
 
 
 export interface LayerHashes {
@@ -43,7 +44,7 @@ export interface FileReport {
 export interface McLayerReport {
   name: string;
   found: boolean;
-  state: 'match' | 'differs' | 'missing' | 'rolling-out' | 'not-applicable';
+  state: 'match' | 'differs' | 'missing' | 'rolling-out' | 'not-applicable' | 'pending';
   files: FileReport[];
   note?: string;
 }
@@ -80,8 +81,10 @@ export interface VerifySummary {
   rollingOut: number;
   poolDegraded: number;
   machineConfigDrift: number;
-  /** 0 all match, 1 drift, 5 some nodes unreadable and no drift. */
-  exitCode: 0 | 1 | 5;
+  /** Nodes that still have what MCO rendered before the current configuration (live only). */
+  pending: number;
+  /** 0 all match, 1 drift, 5 some nodes unreadable and no drift, 6 pending (MCO has not rendered the change yet) and nothing else. */
+  exitCode: 0 | 1 | 5 | 6;
   verdict: string;
 }
 
@@ -178,7 +181,7 @@ function isRegistryPath(p: string): boolean {
   return p === REGISTRIES_CONF_PATH || p === POLICY_JSON_PATH || p.startsWith(DROPIN_DIR);
 }
 
-function mcFileContent(mc: {files: IgnitionFile[]} | undefined, path: string): {content?: string; error?: string} {
+export function mcFileContent(mc: {files: IgnitionFile[]} | undefined, path: string): {content?: string; error?: string} {
   const f = mc?.files.find((x) => x.path === path);
   if (!f) return {};
   return f.error !== undefined ? {error: f.error} : {content: f.content ?? ''};
@@ -329,6 +332,8 @@ export interface BuildReportInput {
   reads: Map<string, NodeReadInput>;
   internalRegistryHostname?: string;
   elapsedMs?: number;
+  /** The expected files come from the cluster's own objects: MCO lagging behind them is pending, not drift. */
+  live?: boolean;
 }
 
 export function buildReport(input: BuildReportInput): VerifyReport {
@@ -351,36 +356,8 @@ export function buildReport(input: BuildReportInput): VerifyReport {
     (pools.find((p) => p.name === pool?.name) ?? other).nodes.push(rep);
   }
   if (other.nodes.length > 0) pools.push(other);
-  const nodes = pools.flatMap((p) => p.nodes);
-  const count = (s: NodeState) => nodes.filter((n) => n.state === s).length;
-  const machineConfigDrift = pools.filter((p) => p.generated.state === 'differs' || p.generated.state === 'missing' || p.rendered.state === 'differs' || p.rendered.state === 'missing').length;
-  const summary: VerifySummary = {
-    pools: pools.filter((p) => p.name !== '').length,
-    nodes: nodes.length,
-    match: count('match'),
-    differs: count('differs'),
-    unreadable: count('unreadable'),
-    rollingOut: count('rolling-out'),
-    poolDegraded: pools.filter((p) => p.degraded).length,
-    machineConfigDrift,
-    exitCode: 0,
-    verdict: '',
-  };
-  const drift = pools.some((p) => p.drift) || nodes.some((n) => n.drift);
-  if (drift) {
-    summary.exitCode = 1;
-    const parts = [];
-    if (summary.differs > 0) parts.push(`${summary.differs} node(s) differ`);
-    if (count('pool-degraded') > 0) parts.push(`${count('pool-degraded')} node(s) stuck in a degraded pool`);
-    if (summary.poolDegraded > 0) parts.push(`${summary.poolDegraded} pool(s) degraded`);
-    if (machineConfigDrift > 0) parts.push(`${machineConfigDrift} pool(s) whose MachineConfigs differ from the rendered files`);
-    summary.verdict = `drift: ${parts.join(', ')}`;
-  } else if (summary.unreadable > 0) {
-    summary.exitCode = 5;
-    summary.verdict = `partial: ${summary.unreadable} of ${summary.nodes} node(s) could not be read; no drift on the others`;
-  } else {
-    summary.verdict = summary.rollingOut > 0 ? `no drift; ${summary.rollingOut} node(s) still rolling out` : 'all files match';
-  }
+  if (input.live) markPending(pools, input.pools);
+  const summary = summarize(pools);
   return {
     via: input.via,
     ...(input.elapsedMs !== undefined ? {elapsedMs: input.elapsedMs} : {}),

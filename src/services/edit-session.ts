@@ -22,7 +22,8 @@ export interface SessionOptions extends KubeOptions {
   file?: string[];
   releaseImage?: string;
   strict?: boolean;
-  dryRun?: boolean;
+  /** none: apply; client (or true): plan only; server: the API server validates and admits the writes (`dryRun=All`), nothing is stored. */
+  dryRun?: boolean | DryRunMode;
   /** Extra ConfigMaps in openshift-config to read in live mode. */
   configMaps?: string[];
   /** Other named objects the editor may replace, read in live mode (404: absent). */
@@ -38,6 +39,12 @@ export interface SessionOptions extends KubeOptions {
   checks?: (plan: Plan, current: CurrentObject[]) => Problem[];
 }
 
+export type DryRunMode = 'none' | 'client' | 'server';
+
+export function dryRunMode(d: SessionOptions['dryRun']): DryRunMode {
+  return d === true ? 'client' : d === false || d === undefined ? 'none' : d;
+}
+
 export interface SessionHooks {
   /** Show the plan (first attempt only), before errors are raised. */
   show(plan: Plan): void;
@@ -50,6 +57,9 @@ export interface SessionResult {
   mode: 'live' | 'file';
   plan: Plan;
   dryRun: boolean;
+  dryRunMode: DryRunMode;
+  /** --dry-run=server: what the API server answered for each write (accepted; nothing stored). */
+  serverDryRun?: Applied[];
   confirmed: boolean;
   applied: Applied[];
   written: string[];
@@ -95,8 +105,9 @@ export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: S
   const plan = planWith(editor, current, opts, opts.file!.join(','));
   hooks.show(plan);
   check(plan);
-  const result: SessionResult = {mode: 'file', plan, dryRun: !!opts.dryRun, confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
-  if (plan.noop || opts.dryRun) return result;
+  const result: SessionResult = {mode: 'file', plan, dryRun: dryRunMode(opts.dryRun) !== 'none', dryRunMode: dryRunMode(opts.dryRun), confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
+  if (dryRunMode(opts.dryRun) === 'server') throw new ValidationError([{field: '--dry-run', value: 'server', message: 'a server-side dry run needs a cluster: not with -f (use --dry-run or --dry-run=client)'}]);
+  if (plan.noop || result.dryRun) return result;
   if (!(await hooks.confirm(plan))) return result;
   result.confirmed = true;
   const {applyToFiles} = await import('../cluster/edit-files.js');
@@ -110,9 +121,11 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
   const {readLiveState} = await import('../cluster/live-state.js');
   const {applyLive, WriteConflict} = await import('../cluster/write-live.js');
   const kube = await connect(opts);
-  const max = opts.maxAttempts ?? 10;
+  const max = opts.maxAttempts ?? 12;
+  const dry = dryRunMode(opts.dryRun);
   let first: Plan | undefined;
   let confirmed = false;
+  const rolledBack: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const live = await readLiveState(opts, opts.configMaps ?? [], kube, opts.extraObjects ?? []);
     if (live.problems.length > 0 && attempt === 1) {
@@ -121,12 +134,20 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
     }
     const current = toCurrent(live.objects);
     const plan = planWith(editor, current, opts, kube.server);
-    const result: SessionResult = {mode: 'live', plan: first ?? plan, dryRun: !!opts.dryRun, confirmed, applied: [], written: [], attempts: attempt, target: {server: kube.server, user: kube.user}};
+    const result: SessionResult = {mode: 'live', plan: first ?? plan, dryRun: dry !== 'none', dryRunMode: dry, confirmed, applied: [], written: [], attempts: attempt, target: {server: kube.server, user: kube.user}};
     if (attempt === 1) {
       first = plan;
       hooks.show(plan);
       check(plan);
-      if (plan.noop || opts.dryRun) return result;
+      if (plan.noop || dry === 'client') return result;
+      if (dry === 'server') {
+        result.serverDryRun = await applyLive(kube, plan.changes, {dryRun: true}).catch((e: unknown) => {
+          // A conflict in a dry run only means the objects moved on: say so, nothing to re-apply.
+          if (e instanceof WriteConflict) throw new ConflictError(`${e.message} (server-side dry run; nothing was written): run it again`);
+          throw e;
+        });
+        return result;
+      }
       confirmed = await hooks.confirm(plan);
       result.confirmed = confirmed;
       if (!confirmed) return result;
@@ -144,11 +165,12 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
       result.plan = plan;
     } catch (e) {
       if (!(e instanceof WriteConflict)) throw e;
-      if (attempt >= max) throw new ConflictError(`${e.message}: the objects kept changing under us for ${max} attempts; nothing was changed (run the command again)`);
+      rolledBack.push(...e.rolledBack);
+      const left = rolledBack.length > 0 ? `every write was rolled back (${[...new Set(rolledBack)].join(', ')}), the cluster is as before` : 'nothing was changed';
+      if (attempt >= max) throw new ConflictError(`${e.message}: the objects kept changing under us for ${max} attempts; ${left} (run the command again)`);
       hooks.progress(`attempt ${attempt}: ${e.message}; re-reading and re-applying the same intent`);
-      // Exponential backoff with full jitter spreads concurrent writers apart.
       const c = clock();
-      await c.sleep(10 + c.random() * 50 * 2 ** Math.min(attempt, 6));
+      await c.sleep(conflictBackoffMs(attempt, c.random()));
       continue;
     }
     if (opts.wait && plan.pools.length > 0) {
@@ -181,13 +203,24 @@ async function runExport(editor: Editor, opts: SessionOptions & {exportTo: strin
   const plan = planWith(editor, current, opts, label);
   hooks.show(plan);
   check(plan);
-  const result: SessionResult = {mode: fileMode ? 'file' : 'live', plan, dryRun: !!opts.dryRun, confirmed: false, applied: [], written: [], attempts: 1, target: {files: [opts.exportTo]}};
-  if (plan.noop || opts.dryRun) return result;
+  const dry = dryRunMode(opts.dryRun);
+  const result: SessionResult = {mode: fileMode ? 'file' : 'live', plan, dryRun: dry !== 'none', dryRunMode: dry, confirmed: false, applied: [], written: [], attempts: 1, target: {files: [opts.exportTo]}};
+  if (plan.noop || dry !== 'none') return result;
   const {writeFilesAtomic} = await import('../cluster/mirror-io.js');
   const created = plan.changes.filter((c) => c.after);
   result.written = await writeFilesAtomic(created.map((c) => ({file: join(opts.exportTo, `${c.kind.toLowerCase()}-${c.name}.yaml`), after: stringify(c.after, {indentSeq: false, lineWidth: 0})})));
   result.applied = created.map((c) => ({kind: c.kind, name: c.name, namespace: c.namespace, action: 'create'}));
   return result;
+}
+
+/**
+ * Back-off after the attempt-th conflict: exponential with full jitter (0 .. 100 ms * 2^attempt, at
+ * most 8 s). The window doubles while writers keep colliding, so N writers spread over roughly N
+ * write cycles instead of retrying in lockstep (measured: 50 editors with a 409 on every third write
+ * land 100%, test/services/edit-contention.test.ts).
+ */
+export function conflictBackoffMs(attempt: number, random: number): number {
+  return Math.round(random * Math.min(8_000, 250 * 2 ** attempt));
 }
 
 export function runEdit(editor: Editor, opts: SessionOptions, hooks: SessionHooks): Promise<SessionResult> {

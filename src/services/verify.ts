@@ -48,6 +48,16 @@ export async function findOc(oc: string | undefined, env: NodeJS.ProcessEnv = pr
   throw new UserError(oc ? `--oc ${oc}: not an executable file` : 'oc was not found on PATH', 2, oc ? undefined : 'install the OpenShift CLI or pass --oc PATH');
 }
 
+/** Why a --pool/--node selection holds no node, in the admin's terms. */
+function whyNoNode(all: string[], poolOf: Map<string, string | undefined>, opts: Pick<VerifyOptions, 'pools' | 'nodes'>): string {
+  if (all.length === 0) return 'the cluster has no nodes';
+  const pools = opts.pools ?? [];
+  if (opts.nodes && opts.nodes.length > 0 && pools.length > 0) {
+    return opts.nodes.map((n) => `${n} is ${poolOf.get(n) ? `in pool ${poolOf.get(n)}` : 'in no pool'}, not in --pool ${pools.join(', --pool ')}`).join('; ');
+  }
+  return pools.map((p) => `pool ${p} has no nodes`).join('; ') || 'the selection matches no node';
+}
+
 export interface VerifyRun {
   report: VerifyReport;
   render: RenderResult;
@@ -61,7 +71,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
   const kubeP = connect(opts);
   const machinesP = kubeP.then((k) => Promise.all([listPools(k), listNodes(k)]));
   machinesP.catch(() => {});
-  const loaded = await loadState(opts);
+  const loaded = await loadState(opts, kubeP);
   const render = renderService(loaded, {releaseImage: opts.releaseImage, allowInvalid: loaded.mode === 'live', warn: opts.warn});
   const kube: Kube = await kubeP;
   const [rawPools, allNodes] = await machinesP;
@@ -89,6 +99,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
   let nodes = allNodes;
   if (opts.nodes && opts.nodes.length > 0) nodes = nodes.filter((n) => opts.nodes!.includes(n.name));
   if (opts.pools && opts.pools.length > 0) nodes = nodes.filter((n) => opts.pools!.includes(poolNameOf.get(n.name) ?? ''));
+  if (nodes.length === 0) throw new UserError(`no node selected: ${whyNoNode(allNodes.map((n) => n.name), poolNameOf, opts)}; nothing was verified`);
   nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let wantedPools = rawPools.map((p) => p.name);
   if (opts.pools && opts.pools.length > 0) wantedPools = wantedPools.filter((p) => opts.pools!.includes(p));
@@ -124,6 +135,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyRun> {
     reads: new Map(results),
     internalRegistryHostname: loaded.state.image?.status?.internalRegistryHostname,
     elapsedMs: clock().now() - started,
+    live: loaded.mode === 'live',
   });
   return {report, render};
 }

@@ -79,10 +79,10 @@ describe('render --format acm-policy / kustomize', function () {
       const r = await cli(['render', '-f', ex(example), '--format', 'acm-policy', '--out', pol, ...release]);
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout.trim()).to.equal(pol);
-      expect(nodeFiles(['-f', pol, ...release])).to.deep.equal(want);
+      expect(await nodeFiles(['-f', pol, ...release])).to.deep.equal(want);
       const k = join(dir, 'kustomize');
       expect((await cli(['render', '-f', ex(example), '--format', 'kustomize', '--out', k, ...release])).status).to.equal(0);
-      expect(nodeFiles(['-f', k, ...release])).to.deep.equal(want);
+      expect(await nodeFiles(['-f', k, ...release])).to.deep.equal(want);
     });
   }
 

@@ -9,7 +9,9 @@
  * DELETE; one monotonically increasing resourceVersion counter, 409 on a stale write,
  * 409 AlreadyExists, 404 NotFound with Kubernetes `Status` bodies; optional bearer-token
  * check (401); per-resource validators (422); injectable faults (any status, N times,
- * delays) matched by verb/resource/name; a request log; direct store access for tests.
+ * delays, the Nth or every Nth match, raw bodies, hanging) matched by verb/resource/name; API
+ * discovery (/api/v1, /apis, /apis/GROUP/VERSION) of the served resources; `?dryRun=All`
+ * (validated and answered, nothing stored); a request log; direct store access for tests.
  *
  * Self-contained: depends only on node built-ins.
  */
@@ -68,6 +70,19 @@ export interface Fault {
   delayMs?: number;
   /** Drop the connection instead of answering. */
   destroy?: boolean;
+  /** Apply only to the Nth matching request (1-based), e.g. the second write. */
+  nth?: number;
+  /** Apply to every Nth matching request (the 3rd, 6th, ...). */
+  every?: number;
+  /** Answer with this raw body (e.g. a proxy's HTML page) instead of a Status. */
+  body?: string;
+  contentType?: string;
+  /** Extra response headers (e.g. Retry-After). */
+  headers?: Record<string, string>;
+  /** Accept the request and never answer. */
+  hang?: boolean;
+  /** Matching requests seen so far (maintained by the server). */
+  seen?: number;
 }
 
 export interface RequestRecord {
@@ -81,6 +96,8 @@ export interface RequestRecord {
   status: number;
   /** Authorization user (from the token table) or undefined. */
   user?: string;
+  /** Sent with `?dryRun=All`: validated and answered, nothing stored. */
+  dryRun?: boolean;
 }
 
 /** Returns problems (422 Invalid) for an object about to be stored; empty when fine. */
@@ -502,6 +519,26 @@ export class FakeApiServer {
     return Buffer.concat(chunks).toString('utf8');
   }
 
+  /** API discovery documents of the served resources, like the real server (undefined: not a discovery path). */
+  private discovery(pathname: string): unknown {
+    const parts = pathname.split('/').filter(Boolean);
+    const served = (group: string, version: string) => this.resources.filter((r) => r.group === group && r.version === version);
+    const list = (gv: string, rs: ResourceType[]) => ({kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: rs.map((r) => ({name: r.plural, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']}))});
+    if (parts.length === 2 && parts[0] === 'api' && parts[1] === 'v1') return list('v1', served('', 'v1'));
+    if (parts.length === 1 && parts[0] === 'apis') {
+      const groups = [...new Set(this.resources.filter((r) => r.group).map((r) => r.group))];
+      return {kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => {
+        const versions = [...new Set(this.resources.filter((r) => r.group === g).map((r) => r.version))].map((v) => ({groupVersion: `${g}/${v}`, version: v}));
+        return {name: g, versions, preferredVersion: versions[0]};
+      })};
+    }
+    if (parts.length === 3 && parts[0] === 'apis') {
+      const rs = served(parts[1]!, parts[2]!);
+      return rs.length > 0 ? list(`${parts[1]}/${parts[2]}`, rs) : undefined;
+    }
+    return undefined;
+  }
+
   private parsePath(pathname: string): {t?: ResourceType; ns?: string; name?: string; sub?: string; other?: boolean} {
     const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
     let group = '';
@@ -559,16 +596,30 @@ export class FakeApiServer {
       if (f.resource && f.resource !== rec.resource) continue;
       if (f.name && f.name !== p.name) continue;
       if (f.namespace && f.namespace !== p.ns) continue;
+      f.seen = (f.seen ?? 0) + 1;
+      if (f.nth !== undefined && f.seen !== f.nth) continue;
+      if (f.every !== undefined && f.seen % f.every !== 0) continue;
       if (f.times !== undefined) f.times--;
       if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
+      if (f.hang) {
+        rec.status = 0;
+        return;
+      }
       if (f.destroy) {
         rec.status = 0;
         req.socket.destroy();
         return;
       }
+      if (f.body !== undefined) {
+        rec.status = f.status ?? 200;
+        res.writeHead(rec.status, {'content-type': f.contentType ?? 'text/html', ...f.headers});
+        res.end(f.body);
+        return;
+      }
       if (f.status) {
         const who = rec.user ? `User "${rec.user}"` : 'User "fake-admin"';
         const msg = f.message ?? (f.status === 403 ? `${p.t?.plural ?? rec.resource} is forbidden: ${who} cannot ${verb} resource "${rec.resource}"` : `injected ${f.status}`);
+        if (f.headers) for (const [k, v] of Object.entries(f.headers)) res.setHeader(k, v);
         return this.fail(res, rec, f.status, msg, f.reason);
       }
       break;
@@ -578,7 +629,15 @@ export class FakeApiServer {
       rec.status = 200;
       return this.send(res, 200, {major: '1', minor: '31', gitVersion: 'v1.31.0-fake'});
     }
+    const discovery = method === 'GET' ? this.discovery(url.pathname) : undefined;
+    if (discovery) {
+      rec.status = 200;
+      return this.send(res, 200, discovery);
+    }
     if (p.other || !p.t) return this.fail(res, rec, 404, `the server could not find the requested resource (${url.pathname})`);
+    const dryRun = url.searchParams.get('dryRun');
+    if (dryRun !== null && dryRun !== 'All') return this.fail(res, rec, 400, `Invalid dry run value: ${dryRun}`);
+    if (dryRun) rec.dryRun = true;
     const t = p.t;
     if (t.namespaced && !p.ns && p.name) return this.fail(res, rec, 404, `${t.plural} is namespaced: use /namespaces/NS/${t.plural}/${p.name}`);
     if (!t.namespaced && p.ns) return this.fail(res, rec, 404, `${t.plural} is cluster-scoped`);
@@ -623,7 +682,7 @@ export class FakeApiServer {
     }
     if (verb === 'delete') {
       if (!cur) return notFound();
-      this.remove(t.plural, p.name!, p.ns);
+      if (!rec.dryRun) this.remove(t.plural, p.name!, p.ns);
       rec.status = 200;
       return this.send(res, 200, cur);
     }
@@ -684,6 +743,11 @@ export class FakeApiServer {
         kind: t.kind,
         causes: problems.map((x) => ({field: x.field, message: x.message, reason: 'FieldValueInvalid'})),
       });
+    }
+    if (rec.dryRun) {
+      // Validated and answered as if stored; nothing is stored, no resourceVersion is used up.
+      rec.status = verb === 'create' ? 201 : 200;
+      return this.send(res, rec.status, {...next, metadata: {...next.metadata, ...(t.namespaced ? {namespace: p.ns} : {}), resourceVersion: cur?.metadata?.resourceVersion ?? ''}});
     }
     const stored = this.store_(t, next, cur, t.namespaced ? p.ns : undefined);
     rec.status = verb === 'create' ? 201 : 200;
