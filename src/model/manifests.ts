@@ -244,7 +244,9 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       case 'ClusterVersion': {
         state.hasClusterVersion = true;
         const img = get(body, 'status', 'desired', 'image');
-        if (typeof img === 'string') state.releaseImage = img;
+        // MCO parses status.desired.image on every sync: missing (or not a string) is the empty reference it refuses.
+        state.releaseImage = typeof img === 'string' ? img : '';
+        state.clusterVersionSource = source;
         const version = get(body, 'status', 'desired', 'version');
         if (typeof version === 'string' && version !== '') state.releaseVersion = version;
         return;
