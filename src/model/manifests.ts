@@ -9,6 +9,7 @@ import {LineCounter, parseDocument, isNode} from 'yaml';
 import type {Problem} from '../lib/errors.js';
 import {checkSchema, schemas, typeName} from './manifest-schema.js';
 import {suggest} from './suggest.js';
+import {documentTooLarge, LIMITS, scanText, valueProblem} from './yaml-bounds.js';
 import {emptyState, type ClusterState, type MirrorRule, type MirrorSet, type MirrorSetKind} from './types.js';
 
 export const KINDS: Record<string, string> = {
@@ -164,6 +165,28 @@ export function splitDocuments(text: string): DocText[] {
   return out;
 }
 
+/**
+ * One document's value: js-yaml when the text has no alias (fast), else the
+ * `yaml` library with alias expansion bounded; then recursion, depth and size checked.
+ */
+function parseBounded(d: DocText, file: string, hasAlias: boolean): {body: unknown} | {problem: Problem} {
+  let body: unknown;
+  try {
+    if (hasAlias) {
+      const doc = parseDocument(d.text, {prettyErrors: false});
+      const err = doc.errors[0];
+      if (err) return {problem: {field: 'yaml', message: err.message.split('\n')[0]!, source: `${file}:${d.firstLine + (err.linePos?.[0]?.line ?? 1) - 1}`}};
+      body = doc.toJS({maxAliasCount: LIMITS.aliasExpansion});
+    } else body = jsyaml.load(d.text, {filename: file});
+  } catch (e) {
+    const err = e as {reason?: string; message: string; mark?: {line: number}};
+    if (/alias/i.test(err.message) && !err.mark) return {problem: {field: 'yaml', message: `aliases expand beyond ${LIMITS.aliasExpansion} values (an alias bomb?): ${err.message.split('\n')[0]!}`, source: `${file}:${d.line}`}};
+    return {problem: {field: 'yaml', message: err.reason ?? err.message.split('\n')[0]!, source: `${file}:${d.firstLine + (err.mark?.line ?? 0)}`}};
+  }
+  const why = valueProblem(body);
+  return why ? {problem: {field: 'yaml', message: `the document ${why}`, source: `${file}:${d.line}`}} : {body};
+}
+
 /** Parse manifests into cluster state. Objects of kinds the tool does not use are ignored. */
 export function loadManifests(inputs: ManifestInput[]): LoadResult {
   const state = emptyState();
@@ -186,7 +209,8 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       if (Array.isArray(items)) for (const it of items) if (it && typeof it === 'object') addObject(it as Record<string, unknown>, file, line, doc);
       return;
     }
-    const want = KINDS[kind];
+    // Own keys only: `constructor` or `toString` is an unknown kind, not an Object.prototype member.
+    const want = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
     if (want === undefined) {
       const hint = suggest(kind, Object.keys(KINDS));
       if (hint && apiVersion.includes('openshift.io')) problems.push({field: 'kind', value: kind, message: `unknown kind; did you mean ${hint}?`, source});
@@ -203,7 +227,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       problems.push({field: 'metadata.name', message: `is missing on ${kind}`, source});
       return;
     }
-    const schema = schemas[kind];
+    const schema = Object.hasOwn(schemas, kind) ? schemas[kind] : undefined;
     if (schema) checkSchema(body, schema, '', problems, source);
     const key = `${kind}/${typeof namespace === 'string' ? namespace + '/' : ''}${name}`;
     const first = seen.get(key);
@@ -311,17 +335,27 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       input.objects.forEach((o, i) => addObject(o, objectSource(file, o), 0, i));
       continue;
     }
+    // Bounds first: a refused file is not parsed at all (nor its problems pinpointed).
+    const scan = scanText(input.text);
+    if (scan.refusal) {
+      problems.push({field: 'yaml', message: scan.refusal.message, source: `${file}:${scan.refusal.line}`});
+      continue;
+    }
+    const docs = splitDocuments(input.text);
+    const big = docs.find((d) => documentTooLarge(d.text.length));
+    if (docs.length > LIMITS.documents || big) {
+      const message = big ? documentTooLarge(big.text.length)! : `holds ${docs.length} documents; manifests are refused above ${LIMITS.documents} per file`;
+      problems.push({field: 'yaml', message, source: `${file}:${big?.line ?? 1}`});
+      continue;
+    }
     texts.set(file, input.text);
-    splitDocuments(input.text).forEach((d, i) => {
-      let body: unknown;
-      try {
-        body = jsyaml.load(d.text, {filename: file});
-      } catch (e) {
-        const err = e as {reason?: string; message: string; mark?: {line: number}};
-        const at = d.firstLine + (err.mark?.line ?? 0);
-        problems.push({field: 'yaml', message: err.reason ?? err.message.split('\n')[0]!, source: `${file}:${at}`});
+    docs.forEach((d, i) => {
+      const parsed = parseBounded(d, file, scan.hasAlias);
+      if ('problem' in parsed) {
+        problems.push(parsed.problem);
         return;
       }
+      const body = parsed.body;
       if (body === null || body === undefined) return;
       if (typeof body !== 'object' || Array.isArray(body)) {
         problems.push({field: 'document', message: `must be a Kubernetes object, not a ${typeName(body)}`, source: `${file}:${d.line}`});

@@ -3,6 +3,7 @@
  * break or weaken a cluster. Pure; the same rules serve render, the editing
  * commands and status.
  */
+import {clip} from '../lib/errors.js';
 import {ART_REPO, payloadRepoOf} from './release.js';
 import {scopeIsNestedInsideScope} from './scope.js';
 import type {ClusterState} from './types.js';
@@ -69,7 +70,7 @@ export function configurationWarnings(state: ClusterState): Warning[] {
   }
   for (const s of rs.containerRuntimeSearchRegistries ?? []) {
     if (!/^(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9.-]+)(:\d+)?$/.test(s)) {
-      out.push({code: 'search-not-a-host', field: 'spec.registrySources.containerRuntimeSearchRegistries', message: `search registry ${JSON.stringify(s)} is not a host[:port]: neither the API server nor MCO checks it, and short-name pulls through it will fail`});
+      out.push({code: 'search-not-a-host', field: 'spec.registrySources.containerRuntimeSearchRegistries', message: `search registry ${JSON.stringify(clip(s))} is not a host[:port]: neither the API server nor MCO checks it, and short-name pulls through it will fail`});
     }
     if (PUBLIC_REGISTRIES.includes(s)) {
       out.push({code: 'search-public-registry', field: 'spec.registrySources.containerRuntimeSearchRegistries', message: `search registry ${s} is public: short names may resolve to an image anyone can publish, and the cluster's one pull secret is offered to it`});
