@@ -7,6 +7,7 @@
 import jsyaml from 'js-yaml';
 import {LineCounter, parseDocument, isNode} from 'yaml';
 import type {Problem} from '../lib/errors.js';
+import {objectProblems} from './api-rules.js';
 import {checkSchema, schemas, typeName} from './manifest-schema.js';
 import {suggest} from './suggest.js';
 import {documentTooLarge, LIMITS, scanText, valueProblem} from './yaml-bounds.js';
@@ -229,6 +230,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
     }
     const schema = Object.hasOwn(schemas, kind) ? schemas[kind] : undefined;
     if (schema) checkSchema(body, schema, '', problems, source);
+    problems.push(...objectProblems(kind, name, body, source));
     const key = `${kind}/${typeof namespace === 'string' ? namespace + '/' : ''}${name}`;
     const first = seen.get(key);
     if (first) {
