@@ -3,9 +3,8 @@ import {BaseCommand} from '../cli/base-command.js';
 import {out, note} from '../cli/output.js';
 import {releaseImageFlag, sourceFlags} from '../cli/flags.js';
 import {loadState} from '../cluster/source.js';
-import {writeTree} from '../cluster/manifest-files.js';
 import {formatNodeFiles} from '../cli/render-text.js';
-import {renderService, renderedMachineConfigYaml, type RenderResult} from '../services/render.js';
+import {renderService, renderedMachineConfigYaml, writeRenderOut, type RenderResult} from '../services/render.js';
 
 export default class Render extends BaseCommand {
   static override summary = 'Render the node files MCO would write for the current (or -f) configuration.';
@@ -22,7 +21,7 @@ export default class Render extends BaseCommand {
 
   static override flags = {
     ...sourceFlags,
-    out: Flags.string({description: 'Write the full node view (changed and base-template files) under this directory, as DIR/etc/...'}),
+    out: Flags.string({description: 'Write the full node view (changed and base-template files) under this directory, as DIR/etc/...; with --format machineconfig, one 99-<pool>-generated-registries.yaml per pool. DIR must be new, empty, or an earlier render (marked by .oc-registries-render), which it replaces exactly.'}),
     format: Flags.string({options: ['files', 'machineconfig'], default: 'files', description: 'files: node files with headers; machineconfig: the 99-<pool>-generated-registries MachineConfig YAML.'}),
     pool: Flags.string({multiple: true, description: 'Pool(s) for --format machineconfig (default: the built-in pools).'}),
     'release-image': releaseImageFlag,
@@ -39,7 +38,7 @@ export default class Render extends BaseCommand {
       warn: (w) => this.addWarning(w),
     });
     if (flags.out) {
-      const written = await writeTree(flags.out, result.files);
+      const written = await writeRenderOut(flags.out, result, flags.format);
       result.written = written;
       if (!this.jsonEnabled()) for (const w of written) out(w);
       return result;
