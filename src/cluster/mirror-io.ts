@@ -1,35 +1,12 @@
 /**
- * Writing `mirror migrate` output to files: atomically, every file staged
- * before any is renamed into place. (Live writes go through write-live.ts.)
+ * Writing `mirror migrate` output to files: through the project's one atomic
+ * writer (atomic-write.ts), every file staged before any is renamed into place,
+ * and a file changed since it was read is a conflict (exit 4).
  */
-import {mkdir, rename, rm, stat, writeFile} from 'node:fs/promises';
-import {dirname, join} from 'node:path';
-import {UserError} from '../lib/errors.js';
+import {writeFilesAtomic as writeAll} from './atomic-write.js';
 import type {FileEdit} from '../model/manifest-edit.js';
 
-/**
- * Write all files or none: each goes to a temporary name next to its target
- * first; only when every temporary file is written are they renamed into place.
- */
-export async function writeFilesAtomic(edits: FileEdit[]): Promise<string[]> {
-  const staged: Array<[string, string]> = [];
-  try {
-    for (const e of edits) {
-      await mkdir(dirname(e.file), {recursive: true});
-      const tmp = join(dirname(e.file), `.${e.file.split('/').pop()}.oc-registries-${process.pid}.tmp`);
-      let mode = 0o644;
-      try {
-        mode = (await stat(e.file)).mode & 0o777;
-      } catch {
-        // new file
-      }
-      await writeFile(tmp, e.after, {mode});
-      staged.push([tmp, e.file]);
-    }
-  } catch (err) {
-    for (const [tmp] of staged) await rm(tmp, {force: true});
-    throw new UserError(`cannot write manifests: ${(err as Error).message}; nothing was changed`);
-  }
-  for (const [tmp, target] of staged) await rename(tmp, target);
-  return staged.map(([, t]) => t);
+/** Write all files or none (`before`: the content read, which the file must still hold). */
+export function writeFilesAtomic(edits: FileEdit[]): Promise<string[]> {
+  return writeAll(edits.map((e) => ({path: e.file, text: e.after, before: e.before})));
 }

@@ -117,16 +117,18 @@ export function listEditor(intent: Extract<Intent, {type: 'list'}>): Editor {
     const field = `spec.registrySources.${key}`;
     const problems: Problem[] = [];
     const values = dedupe(intent.values);
+    const {body} = imageOf(ctx);
+    const spec = body.spec as Record<string, unknown>;
+    const rs = (spec.registrySources && typeof spec.registrySources === 'object' ? spec.registrySources : {}) as Record<string, unknown>;
+    const cur = Array.isArray(rs[key]) ? (rs[key] as unknown[]).map(String) : undefined;
     values.forEach((v) => {
+      // Removing an entry that is there is how an admin fixes it, even one `add` would refuse (e.g. Quay.io/NS).
+      if (intent.op === 'remove' && (cur ?? []).includes(v)) return;
       const p = checkValue(intent.list, v, `${intent.op} ${intent.list === 'allowed' ? 'allow' : intent.list === 'blocked' ? 'block' : intent.list}`);
       if (p) problems.push(p);
     });
     if (values.length > MAX_LIST_ITEMS) problems.push({field, message: `would get ${values.length} entries; the API server allows at most ${MAX_LIST_ITEMS}`});
     if (problems.length > 0) return {changes: [], problems, summary: []};
-    const {body} = imageOf(ctx);
-    const spec = body.spec as Record<string, unknown>;
-    const rs = (spec.registrySources && typeof spec.registrySources === 'object' ? spec.registrySources : {}) as Record<string, unknown>;
-    const cur = Array.isArray(rs[key]) ? (rs[key] as unknown[]).map(String) : undefined;
     let next: string[] | undefined;
     const summary: string[] = [];
     if (intent.op === 'add') {
