@@ -179,16 +179,18 @@ export function importEditor(intent: Extract<Intent, {type: 'import'}>): Editor 
   return (ctx) => {
     const problems: Problem[] = [];
     const values = dedupe(intent.values);
+    const {body} = imageOf(ctx);
+    const spec = body.spec as Record<string, unknown>;
+    type Loc = {domainName: string; insecure?: boolean};
+    const cur = (Array.isArray(spec.allowedRegistriesForImport) ? spec.allowedRegistriesForImport : []) as Loc[];
     values.forEach((v) => {
+      // Any entry that is there can be removed, even one `add` would refuse.
+      if (intent.op === 'remove' && cur.some((l) => l?.domainName === v)) return;
       const p = checkValue('import', v, `import ${intent.op}`);
       if (p) problems.push(p);
     });
     if (values.length > MAX_LIST_ITEMS) problems.push({field: 'spec.allowedRegistriesForImport', message: `would get ${values.length} entries; at most ${MAX_LIST_ITEMS} are accepted here`});
     if (problems.length > 0) return {changes: [], problems, summary: []};
-    const {body} = imageOf(ctx);
-    const spec = body.spec as Record<string, unknown>;
-    type Loc = {domainName: string; insecure?: boolean};
-    const cur = (Array.isArray(spec.allowedRegistriesForImport) ? spec.allowedRegistriesForImport : []) as Loc[];
     const insecure = intent.insecure === true;
     const summary: string[] = [];
     let next: Loc[];

@@ -28,6 +28,15 @@ describe('GitOps file safety (-f)', function () {
     expect(parse(text, {version: '1.1'}).spec.registrySources.containerRuntimeSearchRegistries).to.deep.equal(['on', 'reg.example.com', 'yes']);
   });
 
+  it('trust-ca add ON writes the ConfigMap key "ON" (quoted), not a YAML 1.1 boolean', async () => {
+    const dir = dirWith({'i.yaml': 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  additionalTrustedCA:\n    name: ca\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca\n  namespace: openshift-config\ndata: {}\n'});
+    const f = join(dir, 'i.yaml');
+    const r = await run(['trust-ca', 'add', 'ON', '--cert', 'test/fixtures/certs/ca.pem', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const cm = parse(readFileSync(f, 'utf8').split('---\n')[1]!, {version: '1.1'}) as {data: Record<string, string>};
+    expect(Object.keys(cm.data)).to.deep.equal(['ON']);
+  });
+
   it('CRLF files stay CRLF', async () => {
     const dir = dirWith({'i.yaml': IMAGE('    blockedRegistries:\n    - a.example.com\n').replace(/\n/g, '\r\n')});
     const f = join(dir, 'i.yaml');
@@ -95,8 +104,13 @@ describe('GitOps file safety (-f)', function () {
   it('remove accepts any entry that is present, even one add would refuse (Quay.io/NS)', async () => {
     const dir = dirWith({'i.yaml': IMAGE('    blockedRegistries:\n    - Quay.io/NS\n    - a.example.com\n')});
     const f = join(dir, 'i.yaml');
-    const r = await run(['block', 'remove', 'Quay.io/NS', '-f', f, '--yes', '--allow-invalid'].filter((a) => a !== '--allow-invalid'));
+    const r = await run(['block', 'remove', 'Quay.io/NS', '-f', f, '--yes']);
     expect(r.code, r.stderr).to.equal(0);
     expect(parse(readFileSync(f, 'utf8')).spec.registrySources.blockedRegistries).to.deep.equal(['a.example.com']);
+    const imp = dirWith({'i.yaml': 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  allowedRegistriesForImport:\n  - domainName: Bad_Domain\n  - domainName: quay.io\n'});
+    const g = join(imp, 'i.yaml');
+    const s = await run(['import', 'remove', 'Bad_Domain', '-f', g, '--yes']);
+    expect(s.code, s.stderr).to.equal(0);
+    expect(parse(readFileSync(g, 'utf8')).spec.allowedRegistriesForImport).to.deep.equal([{domainName: 'quay.io'}]);
   });
 });
