@@ -44,7 +44,7 @@ export function syncNode(doc: Document, node: unknown, after: unknown): Node {
     const wasEmpty = node.items.length === 0;
     for (const item of [...node.items]) {
       const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
-      if (!(k in after)) node.delete(item.key);
+      if (!Object.hasOwn(after, k)) node.delete(item.key);
     }
     for (const [k, v] of Object.entries(after)) {
       const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === k);

@@ -244,7 +244,7 @@ export function trustCaEditor(intent: Extract<Intent, {type: 'trust-ca'}>): Edit
     const summary: string[] = [];
     if (intent.op === 'remove') {
       const data = (cmObj?.body.data ?? {}) as Record<string, string>;
-      if (!cmObj || !(key in data)) return {changes: [], problems: [], summary: []};
+      if (!cmObj || !Object.hasOwn(data, key)) return {changes: [], problems: [], summary: []};
       const cm = clone(cmObj.body);
       delete (cm.data as Record<string, string>)[key];
       changes.push({kind: 'ConfigMap', name: cmName, namespace: CA_NAMESPACE, after: cm});
