@@ -6,6 +6,7 @@
  */
 import {isMap, isScalar, parseDocument, stringify, type Document} from 'yaml';
 import {UserError} from '../lib/errors.js';
+import {documentChunks} from './manifests.js';
 import {API_VERSION, LIST_KEY, mirrorSetObject, type ObjectChange} from './mirrors.js';
 import type {MirrorSet} from './types.js';
 
@@ -21,20 +22,8 @@ export interface FileEdit {
   after: string;
 }
 
-/** Split a YAML stream into chunks (each starting at a `---` line, except the first) whose concatenation is the text. */
-export function splitDocuments(text: string): string[] {
-  const chunks: string[] = [];
-  let cur = '';
-  for (const line of text.split(/(?<=\n)/)) {
-    if (/^---(?:[ \t].*)?\r?\n?$/.test(line) && cur !== '') {
-      chunks.push(cur);
-      cur = '';
-    }
-    cur += line;
-  }
-  if (cur !== '') chunks.push(cur);
-  return chunks;
-}
+/** Split a YAML stream into chunks (each starting at a `---` line, except the first) whose concatenation is the text: the project's one splitter. */
+export const splitDocuments = documentChunks;
 
 function identity(chunk: string): {kind?: string; name?: string} {
   try {

@@ -131,13 +131,27 @@ interface DocText {
   line: number;
 }
 
-/**
- * Split a multi-document YAML stream at its `---` / `...` markers, keeping line
- * numbers. (js-yaml parses an order of magnitude faster than the Document API;
- * reading large GitOps trees needs the speed, editing keeps the Document API.)
- */
+/** A document start marker line (`---`, optionally followed by content), without its newline. */
+const DOC_START = /^---(?:[ \t].*)?\r?$/;
+
+/** THE document splitter: chunks starting at `---` lines (except the first) that concatenate to the text. */
+export function documentChunks(text: string): string[] {
+  const chunks: string[] = [];
+  let cur = '';
+  for (const line of text.split(/(?<=\n)/)) {
+    if (DOC_START.test(line.replace(/\n$/, '')) && cur !== '') {
+      chunks.push(cur);
+      cur = '';
+    }
+    cur += line;
+  }
+  if (cur !== '') chunks.push(cur);
+  return chunks;
+}
+
+/** Documents of a YAML stream (documentChunks, then `...` ends and directive-only chunks), with line numbers. */
 export function splitDocuments(text: string): DocText[] {
-  const lines = text.split('\n');
+  const chunks = documentChunks(text);
   const out: DocText[] = [];
   let cur: string[] = [];
   let first = 1;
@@ -153,16 +167,26 @@ export function splitDocuments(text: string): DocText[] {
     cur = [];
     first = nextFirst;
   };
-  lines.forEach((l, i) => {
-    if (/^---(\s|$)/.test(l)) {
-      flush(i + 1);
-      cur.push(' '.repeat(3) + l.slice(3));
-    } else if (/^\.\.\.(\s|$)/.test(l)) {
-      cur.push('');
-      flush(i + 2);
-    } else cur.push(l);
-  });
-  flush(lines.length + 1);
+  let i = 0;
+  for (const chunk of chunks) {
+    const lines = chunk.split(/(?<=\n)/).map((l) => l.replace(/\n$/, ''));
+    lines.forEach((l, j) => {
+      if (j === 0 && DOC_START.test(l)) {
+        flush(i + 1);
+        cur.push(' '.repeat(3) + l.slice(3));
+      } else if (/^\.\.\.(\s|$)/.test(l)) {
+        cur.push('');
+        flush(i + 2);
+      } else cur.push(l);
+      i++;
+    });
+  }
+  // The line after a final newline (text.split('\n') semantics).
+  if (text === '' || text.endsWith('\n')) {
+    cur.push('');
+    i++;
+  }
+  flush(i + 1);
   return out;
 }
 
