@@ -53,12 +53,36 @@ async function modeOf(path: string): Promise<number | undefined> {
   }
 }
 
+/** Take the lock file of `target` (held by another live editor: a conflict; left by a dead one: taken over). */
+async function lock(target: string, shown: string): Promise<string> {
+  const path = join(dirname(target), `.${basename(target)}.oc-registries.lock`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(path, `${process.pid}\n`, {flag: 'wx'});
+      return path;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      let alive = false;
+      try {
+        alive = pid > 0 && process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      if (alive) throw new ConflictError(`${shown} is being written by another editor (process ${pid}); nothing was written (run the command again)`);
+      await rm(path, {force: true});
+    }
+  }
+}
+
 /** Write every file or none. Returns the paths as given. */
 export async function writeFilesAtomic(writes: FileWrite[], hooks: WriteHooks = {}): Promise<string[]> {
   const staged: Array<{tmp: string; target: string; w: FileWrite}> = [];
+  const locks: string[] = [];
   let interrupted: NodeJS.Signals | undefined;
   const cleanupSync = () => {
     for (const s of staged) rmSync(s.tmp, {force: true});
+    for (const l of locks) rmSync(l, {force: true});
   };
   const onSignal = (sig: NodeJS.Signals) => {
     interrupted = sig;
@@ -86,6 +110,8 @@ export async function writeFilesAtomic(writes: FileWrite[], hooks: WriteHooks = 
     }
     await hooks.staged?.();
     stop();
+    // Check and rename under a lock per file, so two editors cannot both pass the check and one lose its update.
+    for (const s of staged) locks.push(await lock(s.target, s.w.path));
     for (const s of staged) {
       if (s.w.before === undefined) continue;
       let now: string | undefined;
@@ -104,6 +130,7 @@ export async function writeFilesAtomic(writes: FileWrite[], hooks: WriteHooks = 
     if (e instanceof UserError) throw e;
     throw new UserError(`cannot write ${staged.at(-1)?.w.path ?? 'the files'}: ${(e as Error).message}; nothing was written`);
   } finally {
+    for (const l of locks) rmSync(l, {force: true});
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -1,10 +1,10 @@
 /** Item 7: editing GitOps manifests never changes the meaning or layout of what it does not mean to touch. */
 import {expect} from 'chai';
-import {chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parse} from 'yaml';
-import {run} from '../support/cluster-fixture.js';
+import {run, runChild} from '../support/cluster-fixture.js';
 
 const IMAGE = (rs: string) => `apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  registrySources:\n${rs}`;
 const dirWith = (files: Record<string, string>) => {
@@ -112,5 +112,26 @@ describe('GitOps file safety (-f)', function () {
     const s = await run(['import', 'remove', 'Bad_Domain', '-f', g, '--yes']);
     expect(s.code, s.stderr).to.equal(0);
     expect(parse(readFileSync(g, 'utf8')).spec.allowedRegistriesForImport).to.deep.equal([{domainName: 'quay.io'}]);
+  });
+});
+
+describe('GitOps file safety: concurrent editors (-f)', function () {
+  this.timeout(120_000);
+
+  it('six processes adding to the same file: each re-reads on conflict and lands, none is lost silently, no temporary or lock file is left', async () => {
+    const dir = dirWith({'i.yaml': IMAGE('    blockedRegistries:\n    - a.example.com\n')});
+    const f = join(dir, 'i.yaml');
+    const hosts = Array.from({length: 6}, (_, i) => `h${i}.example.com`);
+    const results = await Promise.all(hosts.map((h) => runChild(['block', 'add', h, '-f', f, '--yes'])));
+    const final = parse(readFileSync(f, 'utf8')).spec.registrySources.blockedRegistries as string[];
+    results.forEach((r, i) => {
+      expect([0, 4], r.stderr).to.include(r.code);
+      if (r.code === 0) expect(final, `${hosts[i]} reported written`).to.include(hosts[i]);
+      else expect(final).to.not.include(hosts[i]);
+    });
+    expect(final[0]).to.equal('a.example.com');
+    // Conflicting editors re-read and re-apply their intent (as on a 409 live): all land.
+    expect(results.filter((r) => r.code === 0).length, results.map((r) => r.stderr).join('\n')).to.equal(6);
+    expect(readdirSync(dir)).to.deep.equal(['i.yaml']);
   });
 });
