@@ -198,7 +198,7 @@ function parseBounded(d: DocText, file: string, hasAlias: boolean): {body: unkno
   let body: unknown;
   try {
     if (hasAlias) {
-      const doc = parseDocument(d.text, {prettyErrors: false});
+      const doc = parseDocument(d.text, {prettyErrors: false, logLevel: 'error'});
       const err = doc.errors[0];
       if (err) return {problem: {field: 'yaml', message: err.message.split('\n')[0]!, source: `${file}:${d.firstLine + (err.linePos?.[0]?.line ?? 1) - 1}`}};
       body = doc.toJS({maxAliasCount: LIMITS.aliasExpansion});
