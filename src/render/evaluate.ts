@@ -128,7 +128,8 @@ export function evaluate(loaded: Pick<LoadResult, 'state' | 'problems' | 'texts'
       message: `policy.json becomes an allowlist (default reject) although no allowedRegistries are set: MCO does this when the only blocked scope is exactly the release payload repository. Every other image will be rejected; block a broader scope (e.g. the registry) or add another blocked entry`,
     });
   }
-  if (!state.image) warnings.push({code: 'no-image-config', message: 'no Image "cluster" object in the input: MCO creates no MachineConfig and nodes keep the base template'});
+  // An input the loader refused (unparseable, bounded) may well hold the Image: no guess about it then.
+  if (!state.image && loaded.problems.length === 0) warnings.push({code: 'no-image-config', message: 'no Image "cluster" object in the input: MCO creates no MachineConfig and nodes keep the base template'});
 
   const droppedBlocks = view.outcome.warnings.some(isDropLog) ? (rs?.blockedRegistries ?? []).filter((b) => scopeIsNestedInsideScope(payloadRepo, b)) : [];
   const errors = [...(opts.allowInvalid ? [] : invalid), ...(refusal ? [refusal] : []), ...view.problems];

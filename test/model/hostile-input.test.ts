@@ -42,6 +42,8 @@ describe('hostile manifests', () => {
       expect(r.problems[0]!.split('\n')).to.have.length(1);
       expect(r.problems[0]!.length).to.be.below(400);
       expect(r.ms, `${r.ms.toFixed(0)} ms`).to.be.below(500);
+      // Nothing else runs on a refused file: no guess such as "no Image object in the input".
+      expect(evaluate(loadManifests([{file: 'hostile.yaml', text}])).warnings.map((w) => w.code)).to.not.include('no-image-config');
     });
   }
 
