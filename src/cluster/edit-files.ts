@@ -7,9 +7,11 @@
  * rename). Single writer assumed: a file that changed since it was read is a
  * conflict (exit 4), not merged.
  */
-import {chmod, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
-import {basename, dirname, join} from 'node:path';
-import {isMap, isScalar, isSeq, parseAllDocuments, stringify, type Document, type Node} from 'yaml';
+import {readFile, stat} from 'node:fs/promises';
+import {join} from 'node:path';
+import {writeFilesAtomic} from './atomic-write.js';
+import {blockIfWasEmpty, editJson, fromLf, isJsonText, lineEnding, quoteAmbiguous, toLf} from './manifest-text.js';
+import {Document, isMap, isScalar, isSeq, parseAllDocuments, type Node} from 'yaml';
 import {diffLines} from '../lib/unified-diff.js';
 import {ConflictError, UserError} from '../lib/errors.js';
 import type {CurrentObject, ObjectKey} from '../model/edit.js';
@@ -34,16 +36,24 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> => !!x && typeo
 export function syncNode(doc: Document, node: unknown, after: unknown): Node {
   const current = node && typeof (node as Node).toJSON === 'function' ? (node as Node).toJSON() : node;
   if (node && canon(current) === canon(after)) return node as Node;
+  // New content is written so that YAML 1.1 readers (the API server, oc apply) read the same strings.
+  const create = (v: unknown): Node => {
+    const n = doc.createNode(v) as Node;
+    quoteAmbiguous(n);
+    return n;
+  };
   if (isPlainObject(after) && isMap(node)) {
+    const wasEmpty = node.items.length === 0;
     for (const item of [...node.items]) {
       const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
-      if (!(k in after)) node.delete(item.key);
+      if (!Object.hasOwn(after, k)) node.delete(item.key);
     }
     for (const [k, v] of Object.entries(after)) {
       const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === k);
       if (pair) pair.value = syncNode(doc, pair.value, v);
-      else node.set(doc.createNode(k), doc.createNode(v));
+      else node.set(create(k), create(v));
     }
+    blockIfWasEmpty(node, wasEmpty);
     return node;
   }
   if (Array.isArray(after) && isSeq(node)) {
@@ -59,16 +69,17 @@ export function syncNode(doc: Document, node: unknown, after: unknown): Node {
         used.add(i);
         return syncNode(doc, old, v);
       }
-      return doc.createNode(v) as Node;
+      return create(v);
     });
     node.items = items;
     return node;
   }
   if (isScalar(node) && (after === null || typeof after !== 'object')) {
     node.value = after;
+    quoteAmbiguous(node);
     return node;
   }
-  return doc.createNode(after) as Node;
+  return create(after);
 }
 
 /**
@@ -85,11 +96,16 @@ export function keepFormatting(original: string, s0: string, s1: string): string
   if (o.length !== a.length) return s1;
   const ops = diffLines(a, s1.split('\n'));
   const out: string[] = [];
+  const indent = (l: string) => /^ */.exec(l)![0].length;
+  // How much deeper the original indents than the library here: new lines get the same depth (untouched lines keep theirs).
+  let delta = 0;
   let i = 0;
   for (const op of ops) {
-    if (op.op === ' ') out.push(o[i++]!);
-    else if (op.op === '-') i++;
-    else out.push(op.line);
+    if (op.op === ' ' || op.op === '-') {
+      if (o[i]!.trim() !== '') delta = indent(o[i]!) - indent(a[i]!);
+      if (op.op === ' ') out.push(o[i]!);
+      i++;
+    } else out.push(delta > 0 && op.line.trim() !== '' ? ' '.repeat(delta) + op.line : delta < 0 && indent(op.line) >= -delta ? op.line.slice(-delta) : op.line);
   }
   return out.join('\n');
 }
@@ -125,24 +141,15 @@ interface FileEdit {
   /** Document index -> new body (undefined: delete the document). */
   docs: Map<number, Record<string, unknown> | undefined>;
   appended: Array<Record<string, unknown>>;
+  /** The same changes by object (JSON manifests are edited by object). */
+  objects: Array<{kind: string; name: string; namespace?: string; after?: Record<string, unknown>}>;
 }
 
-async function atomicWrite(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
-  let mode: number | undefined;
-  try {
-    mode = (await stat(path)).mode & 0o777;
-  } catch {
-    mode = undefined;
-  }
-  try {
-    await writeFile(tmp, text, {mode: mode ?? 0o644});
-    if (mode !== undefined) await chmod(tmp, mode);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, {force: true});
-    throw new UserError(`cannot write ${path}: ${(e as Error).message}`);
-  }
+/** A new object as YAML, strings YAML 1.1 would misread quoted. */
+function newDocumentText(body: Record<string, unknown>): string {
+  const doc = new Document(body);
+  quoteAmbiguous(doc.contents);
+  return doc.toString({lineWidth: 0});
 }
 
 /**
@@ -179,7 +186,7 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
   const edits = new Map<string, FileEdit>();
   const editOf = (file: string) => {
     let e = edits.get(file);
-    if (!e) edits.set(file, (e = {file, docs: new Map(), appended: []}));
+    if (!e) edits.set(file, (e = {file, docs: new Map(), appended: [], objects: []}));
     return e;
   };
   const find = (k: ObjectKey) => objects.find((o) => o.kind === k.kind && o.name === k.name && (o.namespace ?? '') === (k.namespace ?? ''));
@@ -191,20 +198,28 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
     if (obj) {
       if (!obj.file || obj.doc === undefined || obj.file === '<stdin>') throw new UserError(`${ch.kind} ${ch.name} came from standard input, which cannot be edited in place`);
       editOf(obj.file).docs.set(obj.doc, ch.after);
+      editOf(obj.file).objects.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, after: ch.after});
     } else if (ch.after) editOf(await targetForNew(objects, paths)).appended.push(ch.after);
   }
   // Build every new text first, write only when all succeeded.
-  const out: Array<{file: string; text: string}> = [];
+  const out: Array<{file: string; text: string; before?: string}> = [];
   for (const e of edits.values()) {
-    let text: string;
+    let raw: string | undefined;
     try {
-      text = await readFile(e.file, 'utf8');
+      raw = await readFile(e.file, 'utf8');
     } catch {
-      text = '';
+      raw = undefined;
     }
     const was = texts.get(e.file);
-    if (was !== undefined && was !== text) throw new ConflictError(`${e.file} changed while the edit was being planned; nothing was written (run the command again)`);
-    if (was === undefined && text !== '' && e.docs.size > 0) throw new ConflictError(`${e.file} was not read before the edit; nothing was written`);
+    if (was !== undefined && was !== (raw ?? '')) throw new ConflictError(`${e.file} changed while the edit was being planned; nothing was written (run the command again)`);
+    if (was === undefined && raw && e.docs.size > 0) throw new ConflictError(`${e.file} was not read before the edit; nothing was written`);
+    if (raw !== undefined && isJsonText(e.file, raw)) {
+      // JSON stays JSON, in its own indentation.
+      out.push({file: e.file, text: editJson(raw, e.objects, e.appended), before: raw});
+      continue;
+    }
+    const eol = lineEnding(raw ?? '');
+    const text = toLf(raw ?? '');
     const docs = parseAllDocuments(text);
     const list = Array.isArray(docs) ? docs : [];
     let result = '';
@@ -233,10 +248,10 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
     result += text.slice(pos);
     for (const body of e.appended) {
       if (result !== '' && !result.endsWith('\n')) result += '\n';
-      result += (result.trim() === '' ? '' : '---\n') + stringify(body, {lineWidth: 0});
+      result += (result.trim() === '' ? '' : '---\n') + newDocumentText(body);
     }
-    out.push({file: e.file, text: result});
+    out.push({file: e.file, text: fromLf(result, eol), before: raw ?? undefined});
   }
-  for (const o of out) await atomicWrite(o.file, o.text);
-  return out.map((o) => o.file);
+  // All files or none; each must still hold what was read (exit 4 otherwise).
+  return writeFilesAtomic(out.map((o) => ({path: o.file, text: o.text, before: o.before})));
 }

@@ -1,12 +1,16 @@
-/** Reading manifests (`-f PATH`, files or directories) and writing rendered trees. */
-import {mkdir, readdir, readFile, rename, stat, writeFile, rm} from 'node:fs/promises';
-import {dirname, join, relative} from 'node:path';
+/** Reading manifests (`-f PATH`, files or directories). Writing goes through atomic-write.ts. */
+import {readdir, readFile, realpath, stat} from 'node:fs/promises';
+import {join, relative} from 'node:path';
 import {UserError} from '../lib/errors.js';
 import type {ManifestInput} from '../model/manifests.js';
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 
-async function walk(dir: string, out: string[]): Promise<void> {
+/** Manifest files under `dir`, symlinks followed (a symlinked directory once: loops end). */
+async function walk(dir: string, out: string[], seen = new Set<string>()): Promise<void> {
+  const real = await realpath(dir);
+  if (seen.has(real)) return;
+  seen.add(real);
   const entries = await readdir(dir, {withFileTypes: true});
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
@@ -14,8 +18,19 @@ async function walk(dir: string, out: string[]): Promise<void> {
     // oc-mirror v2 writes its signature ConfigMap twice (JSON and YAML): read it once.
     if (e.name === 'signature-configmap.json' && entries.some((x) => x.name === 'signature-configmap.yaml')) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out);
-    else if (e.isFile() && MANIFEST_EXT.test(e.name)) out.push(p);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      try {
+        const st = await stat(p);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        continue; // a dangling link holds no manifest
+      }
+    }
+    if (isDir) await walk(p, out, seen);
+    else if (isFile && MANIFEST_EXT.test(e.name)) out.push(p);
   }
 }
 
@@ -56,27 +71,4 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * Write `files` (absolute node paths) under `root`. Each file goes to a temporary
- * name in its directory first and is renamed into place, so a reader never sees
- * a partial file; the write stops at the first failure and removes its temporary file.
- */
-export async function writeTree(root: string, files: Array<{path: string; content: string}>): Promise<string[]> {
-  const written: string[] = [];
-  for (const f of files) {
-    const target = join(root, f.path);
-    await mkdir(dirname(target), {recursive: true});
-    const tmp = `${target}.tmp-${process.pid}`;
-    try {
-      await writeFile(tmp, f.content, {mode: 0o644});
-      await rename(tmp, target);
-    } catch (e) {
-      await rm(tmp, {force: true});
-      throw new UserError(`--out ${root}: cannot write ${f.path}: ${(e as Error).message}`);
-    }
-    written.push(target);
-  }
-  return written;
 }

@@ -30,7 +30,7 @@ export default class Render extends BaseCommand {
   static override flags = {
     ...sourceFlags,
     ...contextFlags,
-    out: Flags.string({description: 'Write the full node view (changed and base-template files) under this directory, as DIR/etc/... (acm-policy: the Policy file; kustomize: the directory).'}),
+    out: Flags.string({description: 'Write the full node view (changed and base-template files) under this directory, as DIR/etc/...; with --format machineconfig, one 99-<pool>-generated-registries.yaml per pool; acm-policy: the Policy file; kustomize: the directory. A node-file DIR must be new, empty, or an earlier render (marked by .oc-registries-render), which it replaces exactly.'}),
     format: Flags.string({options: ['files', 'machineconfig', ...EXPORT_FORMATS], default: 'files', description: 'files: node files with headers; machineconfig: the 99-<pool>-generated-registries MachineConfig YAML; acm-policy / kustomize: the configuration objects for a fleet engine.'}),
     pool: Flags.string({multiple: true, description: 'Pool(s) for --format machineconfig (default: the built-in pools).'}),
     'release-image': releaseImageFlag,

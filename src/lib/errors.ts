@@ -75,8 +75,27 @@ export function goQuoteList(list: string[]): string {
   return '[' + list.map(goQuote).join(' ') + ']';
 }
 
+/** Longest part of a value an error message quotes. */
+export const MAX_QUOTED = 200;
+
+/** At most MAX_QUOTED characters of `s`, saying how much was left out. */
+export function clip(s: string, max = MAX_QUOTED): string {
+  return s.length <= max ? s : `${s.slice(0, max)}... (${s.length - max} more characters)`;
+}
+
+function quoteValue(v: unknown): string {
+  if (typeof v === 'string') return v.length <= MAX_QUOTED ? goQuote(v) : `${goQuote(v.slice(0, MAX_QUOTED))}... (${v.length} characters)`;
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    text = String(v);
+  }
+  return clip(text);
+}
+
 export function formatProblem(p: Problem): string {
   const where = p.source ? `${p.source}: ` : '';
-  const value = p.value === undefined ? '' : ` ${typeof p.value === 'string' ? goQuote(p.value) : JSON.stringify(p.value)}`;
+  const value = p.value === undefined ? '' : ` ${quoteValue(p.value)}`;
   return `${where}${p.field}${value}: ${p.message}`;
 }

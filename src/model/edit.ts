@@ -119,16 +119,18 @@ export function listEditor(intent: Extract<Intent, {type: 'list'}>): Editor {
     const field = `spec.registrySources.${key}`;
     const problems: Problem[] = [];
     const values = dedupe(intent.values);
+    const {body} = imageOf(ctx);
+    const spec = body.spec as Record<string, unknown>;
+    const rs = (spec.registrySources && typeof spec.registrySources === 'object' ? spec.registrySources : {}) as Record<string, unknown>;
+    const cur = Array.isArray(rs[key]) ? (rs[key] as unknown[]).map(String) : undefined;
     values.forEach((v) => {
+      // Removing an entry that is there is how an admin fixes it, even one `add` would refuse (e.g. Quay.io/NS).
+      if (intent.op === 'remove' && (cur ?? []).includes(v)) return;
       const p = checkValue(intent.list, v, `${intent.op} ${intent.list === 'allowed' ? 'allow' : intent.list === 'blocked' ? 'block' : intent.list}`);
       if (p) problems.push(p);
     });
     if (values.length > MAX_LIST_ITEMS) problems.push({field, message: `would get ${values.length} entries; the API server allows at most ${MAX_LIST_ITEMS}`});
     if (problems.length > 0) return {changes: [], problems, summary: []};
-    const {body} = imageOf(ctx);
-    const spec = body.spec as Record<string, unknown>;
-    const rs = (spec.registrySources && typeof spec.registrySources === 'object' ? spec.registrySources : {}) as Record<string, unknown>;
-    const cur = Array.isArray(rs[key]) ? (rs[key] as unknown[]).map(String) : undefined;
     let next: string[] | undefined;
     const summary: string[] = [];
     if (intent.op === 'add') {
@@ -179,16 +181,18 @@ export function importEditor(intent: Extract<Intent, {type: 'import'}>): Editor 
   return (ctx) => {
     const problems: Problem[] = [];
     const values = dedupe(intent.values);
+    const {body} = imageOf(ctx);
+    const spec = body.spec as Record<string, unknown>;
+    type Loc = {domainName: string; insecure?: boolean};
+    const cur = (Array.isArray(spec.allowedRegistriesForImport) ? spec.allowedRegistriesForImport : []) as Loc[];
     values.forEach((v) => {
+      // Any entry that is there can be removed, even one `add` would refuse.
+      if (intent.op === 'remove' && cur.some((l) => l?.domainName === v)) return;
       const p = checkValue('import', v, `import ${intent.op}`);
       if (p) problems.push(p);
     });
     if (values.length > MAX_LIST_ITEMS) problems.push({field: 'spec.allowedRegistriesForImport', message: `would get ${values.length} entries; at most ${MAX_LIST_ITEMS} are accepted here`});
     if (problems.length > 0) return {changes: [], problems, summary: []};
-    const {body} = imageOf(ctx);
-    const spec = body.spec as Record<string, unknown>;
-    type Loc = {domainName: string; insecure?: boolean};
-    const cur = (Array.isArray(spec.allowedRegistriesForImport) ? spec.allowedRegistriesForImport : []) as Loc[];
     const insecure = intent.insecure === true;
     const summary: string[] = [];
     let next: Loc[];
@@ -242,7 +246,7 @@ export function trustCaEditor(intent: Extract<Intent, {type: 'trust-ca'}>): Edit
     const summary: string[] = [];
     if (intent.op === 'remove') {
       const data = (cmObj?.body.data ?? {}) as Record<string, string>;
-      if (!cmObj || !(key in data)) return {changes: [], problems: [], summary: []};
+      if (!cmObj || !Object.hasOwn(data, key)) return {changes: [], problems: [], summary: []};
       const cm = clone(cmObj.body);
       delete (cm.data as Record<string, string>)[key];
       changes.push({kind: 'ConfigMap', name: cmName, namespace: CA_NAMESPACE, after: cm});

@@ -8,8 +8,10 @@ import jsyaml from 'js-yaml';
 import {LineCounter, parseDocument, isNode} from 'yaml';
 import type {Problem} from '../lib/errors.js';
 import {acmObjectDefinitions} from './acm-unwrap.js';
+import {objectProblems} from './api-rules.js';
 import {checkSchema, schemas, typeName} from './manifest-schema.js';
 import {suggest} from './suggest.js';
+import {documentTooLarge, LIMITS, scanText, valueProblem} from './yaml-bounds.js';
 import {emptyState, type ClusterState, type MirrorRule, type MirrorSet, type MirrorSetKind} from './types.js';
 
 /** As Kubernetes reads YAML (sigs.k8s.io/yaml): timestamps stay strings (js-yaml's default makes them Dates), merge keys work. */
@@ -136,13 +138,27 @@ interface DocText {
   line: number;
 }
 
-/**
- * Split a multi-document YAML stream at its `---` / `...` markers, keeping line
- * numbers. (js-yaml parses an order of magnitude faster than the Document API;
- * reading large GitOps trees needs the speed, editing keeps the Document API.)
- */
+/** A document start marker line (`---`, optionally followed by content), without its newline. */
+const DOC_START = /^---(?:[ \t].*)?\r?$/;
+
+/** THE document splitter: chunks starting at `---` lines (except the first) that concatenate to the text. */
+export function documentChunks(text: string): string[] {
+  const chunks: string[] = [];
+  let cur = '';
+  for (const line of text.split(/(?<=\n)/)) {
+    if (DOC_START.test(line.replace(/\n$/, '')) && cur !== '') {
+      chunks.push(cur);
+      cur = '';
+    }
+    cur += line;
+  }
+  if (cur !== '') chunks.push(cur);
+  return chunks;
+}
+
+/** Documents of a YAML stream (documentChunks, then `...` ends and directive-only chunks), with line numbers. */
 export function splitDocuments(text: string): DocText[] {
-  const lines = text.split('\n');
+  const chunks = documentChunks(text);
   const out: DocText[] = [];
   let cur: string[] = [];
   let first = 1;
@@ -158,17 +174,49 @@ export function splitDocuments(text: string): DocText[] {
     cur = [];
     first = nextFirst;
   };
-  lines.forEach((l, i) => {
-    if (/^---(\s|$)/.test(l)) {
-      flush(i + 1);
-      cur.push(' '.repeat(3) + l.slice(3));
-    } else if (/^\.\.\.(\s|$)/.test(l)) {
-      cur.push('');
-      flush(i + 2);
-    } else cur.push(l);
-  });
-  flush(lines.length + 1);
+  let i = 0;
+  for (const chunk of chunks) {
+    const lines = chunk.split(/(?<=\n)/).map((l) => l.replace(/\n$/, ''));
+    lines.forEach((l, j) => {
+      if (j === 0 && DOC_START.test(l)) {
+        flush(i + 1);
+        cur.push(' '.repeat(3) + l.slice(3));
+      } else if (/^\.\.\.(\s|$)/.test(l)) {
+        cur.push('');
+        flush(i + 2);
+      } else cur.push(l);
+      i++;
+    });
+  }
+  // The line after a final newline (text.split('\n') semantics).
+  if (text === '' || text.endsWith('\n')) {
+    cur.push('');
+    i++;
+  }
+  flush(i + 1);
   return out;
+}
+
+/**
+ * One document's value: js-yaml when the text has no alias (fast), else the
+ * `yaml` library with alias expansion bounded; then recursion, depth and size checked.
+ */
+function parseBounded(d: DocText, file: string, hasAlias: boolean): {body: unknown} | {problem: Problem} {
+  let body: unknown;
+  try {
+    if (hasAlias) {
+      const doc = parseDocument(d.text, {prettyErrors: false, logLevel: 'error'});
+      const err = doc.errors[0];
+      if (err) return {problem: {field: 'yaml', message: err.message.split('\n')[0]!, source: `${file}:${d.firstLine + (err.linePos?.[0]?.line ?? 1) - 1}`}};
+      body = doc.toJS({maxAliasCount: LIMITS.aliasExpansion});
+    } else body = jsyaml.load(d.text, {filename: file, schema: K8S_SCHEMA});
+  } catch (e) {
+    const err = e as {reason?: string; message: string; mark?: {line: number}};
+    if (/alias/i.test(err.message) && !err.mark) return {problem: {field: 'yaml', message: `aliases expand beyond ${LIMITS.aliasExpansion} values (an alias bomb?): ${err.message.split('\n')[0]!}`, source: `${file}:${d.line}`}};
+    return {problem: {field: 'yaml', message: err.reason ?? err.message.split('\n')[0]!, source: `${file}:${d.firstLine + (err.mark?.line ?? 0)}`}};
+  }
+  const why = valueProblem(body);
+  return why ? {problem: {field: 'yaml', message: `the document ${why}`, source: `${file}:${d.line}`}} : {body};
 }
 
 /** Parse manifests into cluster state. Objects of kinds the tool does not use are ignored. */
@@ -198,7 +246,8 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       if (Array.isArray(items)) for (const it of items) if (it && typeof it === 'object') addObject(it as Record<string, unknown>, file, line, doc);
       return;
     }
-    const want = KINDS[kind];
+    // Own keys only: `constructor` or `toString` is an unknown kind, not an Object.prototype member.
+    const want = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
     if (want === undefined) {
       const hint = suggest(kind, Object.keys(KINDS));
       if (hint && apiVersion.includes('openshift.io')) problems.push({field: 'kind', value: kind, message: `unknown kind; did you mean ${hint}?`, source});
@@ -215,8 +264,9 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       problems.push({field: 'metadata.name', message: `is missing on ${kind}`, source});
       return;
     }
-    const schema = schemas[kind];
+    const schema = Object.hasOwn(schemas, kind) ? schemas[kind] : undefined;
     if (schema) checkSchema(body, schema, '', problems, source);
+    problems.push(...objectProblems(kind, name, body, source));
     const key = `${kind}/${typeof namespace === 'string' ? namespace + '/' : ''}${name}`;
     const first = seen.get(key);
     if (first) {
@@ -256,7 +306,9 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       case 'ClusterVersion': {
         state.hasClusterVersion = true;
         const img = get(body, 'status', 'desired', 'image');
-        if (typeof img === 'string') state.releaseImage = img;
+        // MCO parses status.desired.image on every sync: missing (or not a string) is the empty reference it refuses.
+        state.releaseImage = typeof img === 'string' ? img : '';
+        state.clusterVersionSource = source;
         const version = get(body, 'status', 'desired', 'version');
         if (typeof version === 'string' && version !== '') state.releaseVersion = version;
         return;
@@ -321,17 +373,27 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       input.objects.forEach((o, i) => addObject(o, objectSource(file, o), 0, i));
       continue;
     }
+    // Bounds first: a refused file is not parsed at all (nor its problems pinpointed).
+    const scan = scanText(input.text);
+    if (scan.refusal) {
+      problems.push({field: 'yaml', message: scan.refusal.message, source: `${file}:${scan.refusal.line}`});
+      continue;
+    }
+    const docs = splitDocuments(input.text);
+    const big = docs.find((d) => documentTooLarge(d.text.length));
+    if (docs.length > LIMITS.documents || big) {
+      const message = big ? documentTooLarge(big.text.length)! : `holds ${docs.length} documents; manifests are refused above ${LIMITS.documents} per file`;
+      problems.push({field: 'yaml', message, source: `${file}:${big?.line ?? 1}`});
+      continue;
+    }
     texts.set(file, input.text);
-    splitDocuments(input.text).forEach((d, i) => {
-      let body: unknown;
-      try {
-        body = jsyaml.load(d.text, {filename: file, schema: K8S_SCHEMA});
-      } catch (e) {
-        const err = e as {reason?: string; message: string; mark?: {line: number}};
-        const at = d.firstLine + (err.mark?.line ?? 0);
-        problems.push({field: 'yaml', message: err.reason ?? err.message.split('\n')[0]!, source: `${file}:${at}`});
+    docs.forEach((d, i) => {
+      const parsed = parseBounded(d, file, scan.hasAlias);
+      if ('problem' in parsed) {
+        problems.push(parsed.problem);
         return;
       }
+      const body = parsed.body;
       if (body === null || body === undefined) return;
       if (typeof body !== 'object' || Array.isArray(body)) {
         problems.push({field: 'document', message: `must be a Kubernetes object, not a ${typeName(body)}`, source: `${file}:${d.line}`});

@@ -67,13 +67,13 @@ export function verdictOf(reqs: PolicyRequirementIn[]): PolicyVerdict {
 }
 
 export function decidePolicy(policy: PolicyJson, ref: ImageReference, transport = 'docker'): PolicyDecision {
-  const scopes = policy.transports[transport];
+  const scopes = Object.hasOwn(policy.transports, transport) ? policy.transports[transport] : undefined;
   const tried: string[] = [];
   if (scopes) {
     const keys = [policyIdentity(ref), ...policyNamespaces(ref), ''];
     for (const k of keys) {
       tried.push(k);
-      const reqs = scopes[k];
+      const reqs = Object.hasOwn(scopes, k) ? scopes[k] : undefined;
       if (reqs) return {transport, scope: k, section: `transports.${transport}[${JSON.stringify(k)}]`, tried, requirements: reqs, verdict: verdictOf(reqs)};
     }
   }

@@ -84,6 +84,8 @@ export interface ClusterState {
   releaseVersion?: string;
   /** True when ClusterVersion `version` exists (MCO does nothing without it). */
   hasClusterVersion: boolean;
+  /** `file:line` (or API path) of the ClusterVersion, for problems about it. */
+  clusterVersionSource?: string;
   mirrorSets: MirrorSet[];
   configMaps: ConfigMapObj[];
   pools: MachineConfigPoolObj[];

@@ -4,6 +4,7 @@
  * in render/mco.ts and run as part of rendering.
  */
 import type {Problem} from '../lib/errors.js';
+import {portProblem} from './api-rules.js';
 import {explainBadScope, mirrorPattern, sourcePattern} from './scope.js';
 import type {ClusterState, MirrorSet} from './types.js';
 
@@ -14,6 +15,7 @@ function checkScopes(list: string[] | undefined, field: string, source: string |
   if (list.length > MAX_ITEMS) out.push({field, message: `has ${list.length} entries; the API server allows at most ${MAX_ITEMS}`, source});
   list.forEach((s, i) => {
     if (s.length === 0 || s.length > 256 || !sourcePattern.test(s)) out.push({field: `${field}[${i}]`, value: s, message: explainBadScope(s), source});
+    else if (portProblem(s)) out.push({field: `${field}[${i}]`, value: s, message: portProblem(s)!, source});
   });
 }
 
@@ -61,6 +63,11 @@ export function validateMirrorSets(state: ClusterState): Problem[] {
     set.rules.forEach((r, i) => {
       const f = `${base}[${i}]`;
       if (r.source === '') out.push({field: `${f}.source`, message: 'is required', source: set.source});
+      // A port of 0 or above 65535 names no registry, whatever the kind's schema lets through.
+      for (const [v, field] of [[r.source, `${f}.source`], ...r.mirrors.map((m, j) => [m, `${f}.mirrors[${j}]`])] as Array<[string, string]>) {
+        const why = portProblem(v);
+        if (why) out.push({field, value: v, message: why, source: set.source});
+      }
       // ICSP has no pattern in its CRD: MCO's own check (reported while rendering) is its only gate.
       if (set.kind === 'ImageContentSourcePolicy') return;
       if (r.source !== '' && !sourcePattern.test(r.source)) out.push({field: `${f}.source`, value: r.source, message: explainBadScope(r.source), source: set.source});
@@ -164,7 +171,7 @@ export function validateSignaturePolicies(state: ClusterState): Problem[] {
       if (scopes.length > 256) problem('scopes', `has ${scopes.length} entries; the API server allows at most 256`);
       for (const d of duplicates(scopes.map(String))) problem('scopes', 'is listed twice; scopes is a set', d);
       scopes.forEach((s, i) => {
-        const why = imageScopeProblem(String(s));
+        const why = imageScopeProblem(String(s)) ?? portProblem(String(s));
         if (why) problem(`scopes[${i}]`, why, s);
       });
     }

@@ -3,6 +3,7 @@
  * break or weaken a cluster. Pure; the same rules serve render, the editing
  * commands and status.
  */
+import {clip} from '../lib/errors.js';
 import {ART_REPO, payloadRepoOf} from './release.js';
 import {scopeIsNestedInsideScope} from './scope.js';
 import type {ClusterState} from './types.js';
@@ -30,8 +31,28 @@ function isClusterInternal(scope: string): boolean {
   return host.endsWith('.svc') || host.endsWith('.svc.cluster.local') || host === 'localhost' || /^127\./.test(host) || host === '[::1]';
 }
 
-export function configurationWarnings(state: ClusterState): Warning[] {
+/** Host names with upper-case letters: image references name hosts in lower case, so such an entry never matches. */
+function upperCaseHosts(state: ClusterState): Warning[] {
   const out: Warning[] = [];
+  const check = (value: string, where: string, field: string) => {
+    const host = value.replace(/^\*\./, '').split('/')[0]!;
+    if (/[A-Z]/.test(host)) out.push({code: 'uppercase-host', field, message: `${where} ${JSON.stringify(clip(value))} has upper-case letters in its host: image references use lower-case host names, so this entry never matches (write ${JSON.stringify(clip(host.toLowerCase()))})`});
+  };
+  const rs = state.image?.spec.registrySources;
+  for (const key of ['allowedRegistries', 'blockedRegistries', 'insecureRegistries', 'containerRuntimeSearchRegistries'] as const) {
+    for (const v of rs?.[key] ?? []) check(v, `${key} entry`, `spec.registrySources.${key}`);
+  }
+  for (const set of state.mirrorSets) {
+    for (const r of set.rules) {
+      check(r.source, `${set.kind}/${set.name} source`, `${set.kind}/${set.name} source`);
+      for (const m of r.mirrors) check(m, `${set.kind}/${set.name} mirror`, `${set.kind}/${set.name} mirrors`);
+    }
+  }
+  return out;
+}
+
+export function configurationWarnings(state: ClusterState): Warning[] {
+  const out: Warning[] = upperCaseHosts(state);
   const rs = state.image?.spec.registrySources;
   if (!rs) return out;
   const internal = state.image?.status?.internalRegistryHostname || DEFAULT_INTERNAL_REGISTRY;
@@ -53,6 +74,9 @@ export function configurationWarnings(state: ClusterState): Warning[] {
     for (const ins of rs.insecureRegistries ?? []) {
       if (!covered(ins, allowed)) out.push({code: 'insecure-not-allowed', field: 'spec.registrySources.insecureRegistries', message: `insecure registry ${ins} is not on allowedRegistries: pulls from it are rejected by policy.json anyway`});
     }
+    for (const s of rs.containerRuntimeSearchRegistries ?? []) {
+      if (!covered(s, allowed)) out.push({code: 'search-not-allowed', field: 'spec.registrySources.containerRuntimeSearchRegistries', message: `search registry ${clip(s)} is not on allowedRegistries: short names resolved through it are rejected by policy.json`});
+    }
     const mirrors = new Set(state.mirrorSets.flatMap((s) => s.rules.flatMap((r) => r.mirrors)));
     for (const m of mirrors) {
       if (!covered(m, allowed)) {
@@ -69,7 +93,7 @@ export function configurationWarnings(state: ClusterState): Warning[] {
   }
   for (const s of rs.containerRuntimeSearchRegistries ?? []) {
     if (!/^(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9.-]+)(:\d+)?$/.test(s)) {
-      out.push({code: 'search-not-a-host', field: 'spec.registrySources.containerRuntimeSearchRegistries', message: `search registry ${JSON.stringify(s)} is not a host[:port]: neither the API server nor MCO checks it, and short-name pulls through it will fail`});
+      out.push({code: 'search-not-a-host', field: 'spec.registrySources.containerRuntimeSearchRegistries', message: `search registry ${JSON.stringify(clip(s))} is not a host[:port]: neither the API server nor MCO checks it, and short-name pulls through it will fail`});
     }
     if (PUBLIC_REGISTRIES.includes(s)) {
       out.push({code: 'search-public-registry', field: 'spec.registrySources.containerRuntimeSearchRegistries', message: `search registry ${s} is public: short names may resolve to an image anyone can publish, and the cluster's one pull secret is offered to it`});

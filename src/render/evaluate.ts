@@ -109,7 +109,14 @@ export function evaluate(loaded: Pick<LoadResult, 'state' | 'problems' | 'texts'
       // FINDINGS 1.2: each blocked scope covering the mirrored payload adds the payload repository to MCO's allowed list again.
       why = '. You set no allowedRegistries: MCO adds the release payload repository to its allowed list once for every blocked scope that covers it, so keep exactly one blocked scope covering the payload';
     }
-    refusal = pinpoint([{field: e.field ?? 'spec', value: e.value, source: e.source ?? state.image?.source, message: `MCO refuses the whole sync and nodes keep their current files: ${e.message}${why}`, mco: e.message}], loaded.texts)[0];
+    let {field, source} = {field: e.field ?? 'spec', source: e.source ?? state.image?.source};
+    if (field.startsWith('ClusterVersion ') && state.clusterVersionSource) {
+      // The release image comes from the ClusterVersion: name it there (file:line of status.desired).
+      field = `ClusterVersion/version ${field.slice('ClusterVersion '.length)}`;
+      source = state.clusterVersionSource;
+      if (e.value === '') why = ' (status.desired.image is missing: MCO changes no MachineConfig until the ClusterVersion names its release image)';
+    }
+    refusal = pinpoint([{field, value: e.value === '' ? undefined : e.value, source, message: `MCO refuses the whole sync and nodes keep their current files: ${e.message}${why}`, mco: e.message}], loaded.texts)[0];
   }
 
   const policy = view.outcome.files.find((f) => f.path === POLICY_JSON_PATH);
@@ -121,7 +128,8 @@ export function evaluate(loaded: Pick<LoadResult, 'state' | 'problems' | 'texts'
       message: `policy.json becomes an allowlist (default reject) although no allowedRegistries are set: MCO does this when the only blocked scope is exactly the release payload repository. Every other image will be rejected; block a broader scope (e.g. the registry) or add another blocked entry`,
     });
   }
-  if (!state.image) warnings.push({code: 'no-image-config', message: 'no Image "cluster" object in the input: MCO creates no MachineConfig and nodes keep the base template'});
+  // An input the loader refused (unparseable, bounded) may well hold the Image: no guess about it then.
+  if (!state.image && loaded.problems.length === 0) warnings.push({code: 'no-image-config', message: 'no Image "cluster" object in the input: MCO creates no MachineConfig and nodes keep the base template'});
 
   const droppedBlocks = view.outcome.warnings.some(isDropLog) ? (rs?.blockedRegistries ?? []).filter((b) => scopeIsNestedInsideScope(payloadRepo, b)) : [];
   const errors = [...(opts.allowInvalid ? [] : invalid), ...(refusal ? [refusal] : []), ...view.problems];

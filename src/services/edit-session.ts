@@ -94,7 +94,7 @@ function check(plan: Plan): void {
   if (plan.errors.length > 0) throw new ValidationError(plan.errors);
 }
 
-export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: SessionHooks): Promise<SessionResult> {
+async function planFiles(editor: Editor, opts: SessionOptions): Promise<{plan: Plan; current: CurrentObject[]; texts: Map<string, string>}> {
   const inputs = await readManifests(opts.file!);
   const texts = new Map<string, string>();
   for (const i of inputs) if ('text' in i) texts.set(i.file, i.text);
@@ -102,7 +102,11 @@ export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: S
   // Two files defining the same object, YAML errors, unknown fields: refuse before planning.
   if (loaded.problems.length > 0) throw new ValidationError(loaded.problems);
   const current = toCurrent(loaded.objects);
-  const plan = planWith(editor, current, opts, opts.file!.join(','));
+  return {plan: planWith(editor, current, opts, opts.file!.join(',')), current, texts};
+}
+
+export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: SessionHooks): Promise<SessionResult> {
+  let {plan, current, texts} = await planFiles(editor, opts);
   hooks.show(plan);
   check(plan);
   const result: SessionResult = {mode: 'file', plan, dryRun: dryRunMode(opts.dryRun) !== 'none', dryRunMode: dryRunMode(opts.dryRun), confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
@@ -111,7 +115,23 @@ export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: S
   if (!(await hooks.confirm(plan))) return result;
   result.confirmed = true;
   const {applyToFiles} = await import('../cluster/edit-files.js');
-  result.written = await applyToFiles(plan.changes, current, opts.file!, texts);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      result.written = await applyToFiles(plan.changes, current, opts.file!, texts);
+      break;
+    } catch (e) {
+      // Another editor changed the files: re-read and re-apply the same intent, as live mode does on a 409.
+      if (!(e instanceof ConflictError) || attempt >= (opts.maxAttempts ?? 10)) throw e;
+      hooks.progress(`attempt ${attempt}: ${e.message.split(';')[0]}; re-reading and re-applying the same intent`);
+      const c = clock();
+      await c.sleep(10 + c.random() * 50 * 2 ** Math.min(attempt, 6));
+      ({plan, current, texts} = await planFiles(editor, opts));
+      check(plan);
+      result.plan = plan;
+      result.attempts = attempt + 1;
+      if (plan.noop) return result;
+    }
+  }
   result.applied = plan.changes.map((c) => ({kind: c.kind, name: c.name, namespace: c.namespace, action: c.action}));
   return result;
 }
@@ -206,9 +226,9 @@ async function runExport(editor: Editor, opts: SessionOptions & {exportTo: strin
   const dry = dryRunMode(opts.dryRun);
   const result: SessionResult = {mode: fileMode ? 'file' : 'live', plan, dryRun: dry !== 'none', dryRunMode: dry, confirmed: false, applied: [], written: [], attempts: 1, target: {files: [opts.exportTo]}};
   if (plan.noop || dry !== 'none') return result;
-  const {writeFilesAtomic} = await import('../cluster/mirror-io.js');
+  const {writeFilesAtomic} = await import('../cluster/atomic-write.js');
   const created = plan.changes.filter((c) => c.after);
-  result.written = await writeFilesAtomic(created.map((c) => ({file: join(opts.exportTo, `${c.kind.toLowerCase()}-${c.name}.yaml`), after: stringify(c.after, {indentSeq: false, lineWidth: 0})})));
+  result.written = await writeFilesAtomic(created.map((c) => ({path: join(opts.exportTo, `${c.kind.toLowerCase()}-${c.name}.yaml`), text: stringify(c.after, {indentSeq: false, lineWidth: 0})})));
   result.applied = created.map((c) => ({kind: c.kind, name: c.name, namespace: c.namespace, action: 'create'}));
   return result;
 }

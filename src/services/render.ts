@@ -61,3 +61,15 @@ export function renderedMachineConfigYaml(result: RenderResult): string {
   const generated = generatedFiles(result.files);
   return result.machineConfigs.map((m) => machineConfigYaml(m.pool, generated)).join('---\n');
 }
+
+/**
+ * `render --out DIR`: the node view (DIR/etc/...) or, with `--format
+ * machineconfig`, one 99-<pool>-generated-registries.yaml per pool; DIR ends
+ * holding exactly this render.
+ */
+export async function writeRenderOut(dir: string, result: RenderResult, format: string): Promise<string[]> {
+  const {writeRenderDir} = await import('../cluster/render-out.js');
+  if (format !== 'machineconfig') return writeRenderDir(dir, result.files, 'node files');
+  const generated = generatedFiles(result.files);
+  return writeRenderDir(dir, result.machineConfigs.map((m) => ({path: `${m.name}.yaml`, content: machineConfigYaml(m.pool, generated)})), 'MachineConfigs');
+}

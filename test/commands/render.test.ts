@@ -52,7 +52,7 @@ describe('render command', () => {
     const r = await cli(['render', '-f', 'examples/search.yaml', '--out', out]);
     expect(r.status).to.equal(0);
     expect(listTree(out).sort()).to.deep.equal(
-      ['etc/containers/policy.json', 'etc/containers/registries.conf', 'etc/containers/registries.conf.d/01-image-searchRegistries.conf'].map((p) => join(...p.split('/'))),
+      ['.oc-registries-render', 'etc/containers/policy.json', 'etc/containers/registries.conf', 'etc/containers/registries.conf.d/01-image-searchRegistries.conf'].map((p) => join(...p.split('/'))),
     );
     expect(readFileSync(join(out, 'etc/containers/registries.conf'), 'utf8')).to.equal(TEMPLATE_REGISTRIES_CONF);
     expect(readFileSync(join(out, 'etc/containers/policy.json'), 'utf8')).to.equal(TEMPLATE_POLICY_JSON);

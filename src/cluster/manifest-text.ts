@@ -1,0 +1,97 @@
+/**
+ * Keeping a manifest's meaning and layout when the editor rewrites part of it:
+ * strings YAML 1.1 readers (the API server, `oc apply`) take for booleans,
+ * numbers or null are written quoted; content added to an empty flow map is
+ * written in block style; CRLF files stay CRLF; JSON manifests stay JSON in
+ * their own indentation.
+ */
+import {isMap, isScalar, isSeq, Scalar, visit, type Node} from 'yaml';
+
+/** Plain scalars a YAML 1.1 reader does not read as a string (booleans, null, ints in any base, floats, sexagesimals, timestamps, merge). */
+const YAML11_NOT_STRING = new RegExp(
+  [
+    '^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$',
+    '^(?:~|null|Null|NULL|)$',
+    '^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)$',
+    '^[-+]?(?:[0-9][0-9_]*)?\\.?[0-9_]*(?:[eE][-+]?[0-9]+)?$',
+    '^[-+]?\\.(?:inf|Inf|INF)$|^\\.(?:nan|NaN|NAN)$',
+    '^\\d{4}-\\d\\d?-\\d\\d?',
+    '^(?:<<|=)$',
+  ].join('|'),
+);
+
+/** Would a YAML 1.1 reader take this plain string for something else? */
+export function ambiguousIn11(s: string): boolean {
+  return YAML11_NOT_STRING.test(s) && /[0-9a-zA-Z~<=]|^$/.test(s);
+}
+
+/** Quote every plain string scalar (keys and values) under `node` that YAML 1.1 would misread. */
+export function quoteAmbiguous(node: unknown): void {
+  const fix = (n: unknown) => {
+    if (isScalar(n) && typeof n.value === 'string' && (n.type === undefined || n.type === Scalar.PLAIN) && ambiguousIn11(n.value)) n.type = Scalar.QUOTE_DOUBLE;
+  };
+  if (isScalar(node)) fix(node);
+  else if (isMap(node) || isSeq(node)) {
+    visit(node as Node, {
+      Scalar: (_k, n) => fix(n),
+      Pair: (_k, p) => fix(p.key),
+    });
+  }
+}
+
+/** An empty flow map (`spec: {}`) that gets content is written in block style. */
+export function blockIfWasEmpty(node: unknown, wasEmpty: boolean): void {
+  if (wasEmpty && isMap(node) && node.items.length > 0) node.flow = false;
+}
+
+/** Line ending of a text: CRLF when most of its lines end so. */
+export function lineEnding(text: string): '\r\n' | '\n' {
+  const crlf = (text.match(/\r\n/g) ?? []).length;
+  const lf = (text.match(/\n/g) ?? []).length;
+  return crlf > 0 && crlf * 2 >= lf ? '\r\n' : '\n';
+}
+
+export const toLf = (text: string) => text.replace(/\r\n/g, '\n');
+export const fromLf = (text: string, eol: '\r\n' | '\n') => (eol === '\n' ? text : text.replace(/\r?\n/g, '\r\n'));
+
+/** Is this manifest text JSON (one JSON value), not YAML? */
+export function isJsonText(file: string, text: string): boolean {
+  if (!/^\s*[[{]/.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return /\.json$/i.test(file);
+  }
+}
+
+/** The indentation a JSON text uses (2 spaces, 4, a tab; 0 when on one line). */
+export function jsonIndent(text: string): string | number {
+  const m = /\n([ \t]+)["{[\]}]/.exec(text);
+  return m ? (m[1]!.includes('\t') ? '\t' : m[1]!.length) : 0;
+}
+
+type Obj = Record<string, unknown>;
+const same = (a: Obj, kind: string, name: string, ns?: string) =>
+  a.kind === kind && (a.metadata as Obj | undefined)?.name === name && (((a.metadata as Obj | undefined)?.namespace as string | undefined) ?? '') === (ns ?? '');
+
+/**
+ * Apply object changes to a JSON manifest (one object or a List): replaced,
+ * deleted, appended (a single object becomes a List to hold a second one);
+ * written back in the file's own indentation and final newline.
+ */
+export function editJson(text: string, changes: Array<{kind: string; name: string; namespace?: string; after?: Obj}>, appended: Obj[]): string {
+  const value = JSON.parse(text) as Obj;
+  const wasList = Array.isArray(value.items) && typeof value.kind === 'string' && value.kind.endsWith('List');
+  let items: Obj[] = wasList ? [...(value.items as Obj[])] : [value];
+  for (const c of changes) {
+    const i = items.findIndex((o) => same(o, c.kind, c.name, c.namespace));
+    if (i < 0) continue;
+    if (c.after) items[i] = c.after;
+    else items = items.filter((_, j) => j !== i);
+  }
+  items.push(...appended);
+  const out = wasList ? {...value, items} : items.length === 1 ? items[0] : {apiVersion: 'v1', kind: 'List', items};
+  const indent = jsonIndent(text);
+  return JSON.stringify(out, null, indent) + (text.endsWith('\n') ? '\n' : '');
+}

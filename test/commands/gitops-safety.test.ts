@@ -1,0 +1,137 @@
+/** Item 7: editing GitOps manifests never changes the meaning or layout of what it does not mean to touch. */
+import {expect} from 'chai';
+import {chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {parse} from 'yaml';
+import {run, runChild} from '../support/cluster-fixture.js';
+
+const IMAGE = (rs: string) => `apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  registrySources:\n${rs}`;
+const dirWith = (files: Record<string, string>) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ocr-gitops-'));
+  for (const [n, t] of Object.entries(files)) writeFileSync(join(dir, n), t);
+  return dir;
+};
+
+describe('GitOps file safety (-f)', function () {
+  this.timeout(60_000);
+
+  it("search add keeps a quoted 'on' quoted and writes YAML 1.1 booleans/numbers quoted", async () => {
+    const dir = dirWith({'i.yaml': IMAGE("    containerRuntimeSearchRegistries:\n    - 'on'\n    - reg.example.com\n")});
+    const f = join(dir, 'i.yaml');
+    const r = await run(['search', 'add', 'yes', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const text = readFileSync(f, 'utf8');
+    expect(text).to.include("    - 'on'\n    - reg.example.com\n");
+    expect(text).to.match(/- "yes"\n/);
+    // A YAML 1.1 reader (as the API server's) still reads strings.
+    expect(parse(text, {version: '1.1'}).spec.registrySources.containerRuntimeSearchRegistries).to.deep.equal(['on', 'reg.example.com', 'yes']);
+  });
+
+  it('trust-ca add ON writes the ConfigMap key "ON" (quoted), not a YAML 1.1 boolean', async () => {
+    const dir = dirWith({'i.yaml': 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  additionalTrustedCA:\n    name: ca\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca\n  namespace: openshift-config\ndata: {}\n'});
+    const f = join(dir, 'i.yaml');
+    const r = await run(['trust-ca', 'add', 'ON', '--cert', 'test/fixtures/certs/ca.pem', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const cm = parse(readFileSync(f, 'utf8').split('---\n')[1]!, {version: '1.1'}) as {data: Record<string, string>};
+    expect(Object.keys(cm.data)).to.deep.equal(['ON']);
+  });
+
+  it('CRLF files stay CRLF', async () => {
+    const dir = dirWith({'i.yaml': IMAGE('    blockedRegistries:\n    - a.example.com\n').replace(/\n/g, '\r\n')});
+    const f = join(dir, 'i.yaml');
+    const r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const text = readFileSync(f, 'utf8');
+    expect(text).to.include('b.example.com');
+    expect(text.replace(/\r\n/g, '')).to.not.include('\n');
+  });
+
+  it('a read-only manifest is refused (exit 2), not overwritten', async () => {
+    const dir = dirWith({'i.yaml': IMAGE('    blockedRegistries:\n    - a.example.com\n')});
+    const f = join(dir, 'i.yaml');
+    chmodSync(f, 0o444);
+    const before = readFileSync(f, 'utf8');
+    const r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(2);
+    expect(r.stderr).to.include('read-only');
+    expect(readFileSync(f, 'utf8')).to.equal(before);
+  });
+
+  it('a symlinked manifest inside -f DIR is read, edited through its target, and stays a link', async () => {
+    const repo = dirWith({'real.yaml': IMAGE('    blockedRegistries:\n    - a.example.com\n')});
+    const dir = join(repo, 'overlay');
+    mkdirSync(dir);
+    symlinkSync(join(repo, 'real.yaml'), join(dir, 'image.yaml'));
+    const r = await run(['block', 'add', 'b.example.com', '-f', dir, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(lstatSync(join(dir, 'image.yaml')).isSymbolicLink()).to.equal(true);
+    expect(readFileSync(join(repo, 'real.yaml'), 'utf8')).to.include('- b.example.com');
+  });
+
+  it('flow-style lists keep flow style; untouched lines keep their indentation', async () => {
+    const dir = dirWith({'i.yaml': IMAGE('      blockedRegistries: [a.example.com, c.example.com]\n      insecureRegistries:\n          - i.example.com\n')});
+    const f = join(dir, 'i.yaml');
+    const r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const text = readFileSync(f, 'utf8');
+    expect(text).to.match(/blockedRegistries: \[ ?a\.example\.com, c\.example\.com, b\.example\.com ?\]/);
+    expect(text).to.include('      insecureRegistries:\n          - i.example.com\n');
+  });
+
+  it('JSON manifests stay JSON in their own layout', async () => {
+    const obj = {apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: {name: 'cluster'}, spec: {registrySources: {blockedRegistries: ['a.example.com']}}};
+    const dir = dirWith({'image.json': JSON.stringify(obj, null, 4) + '\n'});
+    const f = join(dir, 'image.json');
+    const r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const text = readFileSync(f, 'utf8');
+    const want = structuredClone(obj);
+    want.spec.registrySources.blockedRegistries.push('b.example.com');
+    expect(text).to.equal(JSON.stringify(want, null, 4) + '\n');
+  });
+
+  it('content added under spec: {} is written in block style', async () => {
+    const dir = dirWith({'i.yaml': 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec: {}\n'});
+    const f = join(dir, 'i.yaml');
+    const r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const text = readFileSync(f, 'utf8');
+    expect(text).to.not.include('{');
+    expect(parse(text).spec.registrySources.blockedRegistries).to.deep.equal(['b.example.com']);
+  });
+
+  it('remove accepts any entry that is present, even one add would refuse (Quay.io/NS)', async () => {
+    const dir = dirWith({'i.yaml': IMAGE('    blockedRegistries:\n    - Quay.io/NS\n    - a.example.com\n')});
+    const f = join(dir, 'i.yaml');
+    const r = await run(['block', 'remove', 'Quay.io/NS', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(parse(readFileSync(f, 'utf8')).spec.registrySources.blockedRegistries).to.deep.equal(['a.example.com']);
+    const imp = dirWith({'i.yaml': 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  allowedRegistriesForImport:\n  - domainName: Bad_Domain\n  - domainName: quay.io\n'});
+    const g = join(imp, 'i.yaml');
+    const s = await run(['import', 'remove', 'Bad_Domain', '-f', g, '--yes']);
+    expect(s.code, s.stderr).to.equal(0);
+    expect(parse(readFileSync(g, 'utf8')).spec.allowedRegistriesForImport).to.deep.equal([{domainName: 'quay.io'}]);
+  });
+});
+
+describe('GitOps file safety: concurrent editors (-f)', function () {
+  this.timeout(120_000);
+
+  it('six processes adding to the same file: each re-reads on conflict and lands, none is lost silently, no temporary or lock file is left', async () => {
+    const dir = dirWith({'i.yaml': IMAGE('    blockedRegistries:\n    - a.example.com\n')});
+    const f = join(dir, 'i.yaml');
+    const hosts = Array.from({length: 6}, (_, i) => `h${i}.example.com`);
+    const results = await Promise.all(hosts.map((h) => runChild(['block', 'add', h, '-f', f, '--yes'])));
+    const final = parse(readFileSync(f, 'utf8')).spec.registrySources.blockedRegistries as string[];
+    results.forEach((r, i) => {
+      expect([0, 4], r.stderr).to.include(r.code);
+      if (r.code === 0) expect(final, `${hosts[i]} reported written`).to.include(hosts[i]);
+      else expect(final).to.not.include(hosts[i]);
+    });
+    expect(final[0]).to.equal('a.example.com');
+    // Conflicting editors re-read and re-apply their intent (as on a 409 live): all land.
+    expect(results.filter((r) => r.code === 0).length, results.map((r) => r.stderr).join('\n')).to.equal(6);
+    expect(readdirSync(dir)).to.deep.equal(['i.yaml']);
+  });
+});
