@@ -4,18 +4,14 @@
  * the objects this tool owns are errors with a suggestion, as the API server's
  * strict field validation would report them.
  */
-import jsyaml from 'js-yaml';
 import {LineCounter, parseDocument, isNode} from 'yaml';
 import type {Problem} from '../lib/errors.js';
 import {acmObjectDefinitions} from './acm-unwrap.js';
 import {objectProblems} from './api-rules.js';
 import {checkSchema, schemas, typeName} from './manifest-schema.js';
 import {suggest} from './suggest.js';
-import {documentTooLarge, LIMITS, scanText, valueProblem} from './yaml-bounds.js';
+import {documentTooLarge, LIMITS, parseBounded, scanText, type DocText} from './yaml-bounds.js';
 import {emptyState, type ClusterState, type MirrorRule, type MirrorSet, type MirrorSetKind} from './types.js';
-
-/** As Kubernetes reads YAML (sigs.k8s.io/yaml): timestamps stay strings (js-yaml's default makes them Dates), merge keys work. */
-const K8S_SCHEMA = jsyaml.CORE_SCHEMA.extend({implicit: [(jsyaml as unknown as {types: {merge: jsyaml.Type}}).types.merge]});
 
 /** apiVersion each kind must have. */
 export const KINDS: Record<string, string> = {
@@ -130,13 +126,6 @@ function objectSource(file: string, o: Record<string, unknown>): string {
   return `${file}${typeof ns === 'string' ? `/namespaces/${ns}` : ''}/${String(get(o, 'kind') ?? '?').toLowerCase()}/${String(name ?? '?')}`;
 }
 
-interface DocText {
-  text: string;
-  /** Line of the chunk's first line (1-based), for error positions. */
-  firstLine: number;
-  /** Line where the object's content starts, for messages. */
-  line: number;
-}
 
 /** A document start marker line (`---`, optionally followed by content), without its newline. */
 const DOC_START = /^---(?:[ \t].*)?\r?$/;
@@ -195,28 +184,6 @@ export function splitDocuments(text: string): DocText[] {
   }
   flush(i + 1);
   return out;
-}
-
-/**
- * One document's value: js-yaml when the text has no alias (fast), else the
- * `yaml` library with alias expansion bounded; then recursion, depth and size checked.
- */
-function parseBounded(d: DocText, file: string, hasAlias: boolean): {body: unknown} | {problem: Problem} {
-  let body: unknown;
-  try {
-    if (hasAlias) {
-      const doc = parseDocument(d.text, {prettyErrors: false, logLevel: 'error'});
-      const err = doc.errors[0];
-      if (err) return {problem: {field: 'yaml', message: err.message.split('\n')[0]!, source: `${file}:${d.firstLine + (err.linePos?.[0]?.line ?? 1) - 1}`}};
-      body = doc.toJS({maxAliasCount: LIMITS.aliasExpansion});
-    } else body = jsyaml.load(d.text, {filename: file, schema: K8S_SCHEMA});
-  } catch (e) {
-    const err = e as {reason?: string; message: string; mark?: {line: number}};
-    if (/alias/i.test(err.message) && !err.mark) return {problem: {field: 'yaml', message: `aliases expand beyond ${LIMITS.aliasExpansion} values (an alias bomb?): ${err.message.split('\n')[0]!}`, source: `${file}:${d.line}`}};
-    return {problem: {field: 'yaml', message: err.reason ?? err.message.split('\n')[0]!, source: `${file}:${d.firstLine + (err.mark?.line ?? 0)}`}};
-  }
-  const why = valueProblem(body);
-  return why ? {problem: {field: 'yaml', message: `the document ${why}`, source: `${file}:${d.line}`}} : {body};
 }
 
 /** Parse manifests into cluster state. Objects of kinds the tool does not use are ignored. */

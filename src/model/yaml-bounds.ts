@@ -6,6 +6,9 @@
  * ends as one problem in well under a second instead of a parser running away.
  * Pure.
  */
+import jsyaml from 'js-yaml';
+import {parseDocument} from 'yaml';
+import type {Problem} from '../lib/errors.js';
 
 export const LIMITS = {
   /** etcd's default request limit: the API server cannot store a larger object. */
@@ -104,3 +107,37 @@ export function valueProblem(value: unknown): string | undefined {
   };
   return walk(value, 0);
 }
+
+/** As Kubernetes reads YAML (sigs.k8s.io/yaml): timestamps stay strings (js-yaml's default makes them Dates), merge keys work. */
+const K8S_SCHEMA = jsyaml.CORE_SCHEMA.extend({implicit: [(jsyaml as unknown as {types: {merge: jsyaml.Type}}).types.merge]});
+
+export interface DocText {
+  text: string;
+  /** Line of the chunk's first line (1-based), for error positions. */
+  firstLine: number;
+  /** Line where the object's content starts, for messages. */
+  line: number;
+}
+
+/**
+ * One document's value: js-yaml when the text has no alias (fast), else the
+ * `yaml` library with alias expansion bounded; then recursion, depth and size checked.
+ */
+export function parseBounded(d: DocText, file: string, hasAlias: boolean): {body: unknown} | {problem: Problem} {
+  let body: unknown;
+  try {
+    if (hasAlias) {
+      const doc = parseDocument(d.text, {prettyErrors: false, logLevel: 'error'});
+      const err = doc.errors[0];
+      if (err) return {problem: {field: 'yaml', message: err.message.split('\n')[0]!, source: `${file}:${d.firstLine + (err.linePos?.[0]?.line ?? 1) - 1}`}};
+      body = doc.toJS({maxAliasCount: LIMITS.aliasExpansion});
+    } else body = jsyaml.load(d.text, {filename: file, schema: K8S_SCHEMA});
+  } catch (e) {
+    const err = e as {reason?: string; message: string; mark?: {line: number}};
+    if (/alias/i.test(err.message) && !err.mark) return {problem: {field: 'yaml', message: `aliases expand beyond ${LIMITS.aliasExpansion} values (an alias bomb?): ${err.message.split('\n')[0]!}`, source: `${file}:${d.line}`}};
+    return {problem: {field: 'yaml', message: err.reason ?? err.message.split('\n')[0]!, source: `${file}:${d.firstLine + (err.mark?.line ?? 0)}`}};
+  }
+  const why = valueProblem(body);
+  return why ? {problem: {field: 'yaml', message: `the document ${why}`, source: `${file}:${d.line}`}} : {body};
+}
+
