@@ -7,6 +7,7 @@
 import {Command, Flags} from '@oclif/core';
 import {ExitCode} from '../lib/exit-codes.js';
 import {UserError, ValidationError, type Problem} from '../lib/errors.js';
+import {normalizeArgv} from './argv.js';
 import {note, painter, useColor, type Painter} from './output.js';
 import type {Warning} from '../model/warnings.js';
 
@@ -26,15 +27,29 @@ export abstract class BaseCommand extends Command {
   /** Exit status of a successful run (e.g. 1 for drift); errors set their own. */
   protected status: number = ExitCode.ok;
   private paint?: Painter;
+  private paintErr?: Painter;
 
+  /** Colours for stdout: escape codes only when stdout itself is a terminal. */
   protected get p(): Painter {
-    return (this.paint ??= painter(useColor(this.argv.includes('--no-color'))));
+    return (this.paint ??= painter(useColor(this.argv.includes('--no-color'), process.stdout)));
+  }
+
+  /** Colours for stderr (warnings, errors, progress): decided by stderr alone. */
+  protected get pe(): Painter {
+    return (this.paintErr ??= painter(useColor(this.argv.includes('--no-color'), process.stderr)));
+  }
+
+  /** kubectl's reading of flag values (argv.ts), before anything else looks at the arguments. */
+  override async init(): Promise<void> {
+    await super.init();
+    const ctor = this.ctor as unknown as {flags?: Record<string, {type: string}>; baseFlags?: Record<string, {type: string}>};
+    this.argv = normalizeArgv(this.argv, {json: {type: 'boolean'}, ...ctor.baseFlags, ...ctor.flags});
   }
 
   /** Record a warning and show it on stderr. */
   protected addWarning(w: Warning | JsonWarning): void {
     this.warnings.push({code: w.code, message: w.message, ...(w.field ? {field: w.field} : {})});
-    note(this.p.warn('warning: ') + w.message);
+    note(this.pe.warn('warning: ') + w.message);
   }
 
   protected fail(problems: Problem[]): never {
@@ -75,15 +90,15 @@ export abstract class BaseCommand extends Command {
     }
     if (err instanceof UserError) {
       const lines = err.message.split('\n');
-      for (const l of lines) note(this.p.err('error: ') + l);
-      if (err.hint) note(this.p.dim(`hint: ${err.hint}`));
+      for (const l of lines) note(this.pe.err('error: ') + l);
+      if (err.hint) note(this.pe.dim(`hint: ${err.hint}`));
       return;
     }
     if (code !== ExitCode.internal) {
-      note(this.p.err('error: ') + err.message.split('\n')[0]);
+      note(this.pe.err('error: ') + err.message.split('\n')[0]);
       return;
     }
-    note(this.p.err('internal error (a bug in oc-registries): ') + err.message);
+    note(this.pe.err('internal error (a bug in oc-registries): ') + err.message);
     if (process.env.DEBUG) note(err.stack ?? '');
   }
 }

@@ -11,12 +11,12 @@ import {durationFlag, releaseImageFlag, sourceFlags} from './flags.js';
 import {note, out} from './output.js';
 import type {Editor} from '../model/edit.js';
 import type {Plan} from '../render/plan.js';
-import type {SessionOptions, SessionResult} from '../services/edit-session.js';
+import type {DryRun, SessionOptions, SessionResult} from '../services/edit-session.js';
 
 export const editFlags = {
   ...sourceFlags,
-  'dry-run': Flags.boolean({description: 'Show the plan (object diff, node-file diffs, predicted disruption) and stop; nothing is written.'}),
-  yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when there is no terminal).'}),
+  'dry-run': Flags.string({options: ['client', 'server'], helpValue: 'client|server', description: 'Show the plan (object diff, node-file diffs, predicted disruption) and stop; nothing is written. --dry-run alone means client; --dry-run=server also sends the change to the API server as a dry run (dryRun=All) so its validation and admission answer.'}),
+  yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when there is no terminal). Takes no value (--yes=true and --yes=false are read as kubectl reads them).'}),
   strict: Flags.boolean({description: 'Treat warnings as errors (exit 2, nothing written).'}),
   wait: Flags.boolean({exclusive: ['file'], description: 'After writing, follow the affected MachineConfigPools until they are updated (live mode; not with -f).'}),
   timeout: durationFlag({description: 'Give up waiting after this long (with --wait), e.g. 30m, 1h.', default: '30m'}),
@@ -27,7 +27,7 @@ export interface EditFlags {
   file?: string[];
   kubeconfig?: string;
   context?: string;
-  'dry-run': boolean;
+  'dry-run'?: string;
   yes: boolean;
   strict: boolean;
   wait: boolean;
@@ -70,7 +70,7 @@ export abstract class EditCommand extends BaseCommand {
         context: flags.context,
         releaseImage: flags['release-image'],
         strict: flags.strict,
-        dryRun: flags['dry-run'],
+        dryRun: (flags['dry-run'] ?? 'none') as DryRun,
         wait: flags.wait,
         timeoutMs: flags.wait ? flags.timeout : undefined,
         waitIntervalMs: Number.isFinite(interval) && interval > 0 ? interval : undefined,
@@ -79,7 +79,7 @@ export abstract class EditCommand extends BaseCommand {
       {
         show: (plan) => this.showPlan(plan, flags),
         confirm: (plan) => this.confirm(plan, flags),
-        progress: (line) => note(this.p.dim(line)),
+        progress: (line) => note(this.pe.dim(line)),
       },
     );
     if (!this.jsonEnabled()) this.showOutcome(res);
@@ -137,9 +137,9 @@ export abstract class EditCommand extends BaseCommand {
 
   private showOutcome(res: SessionResult): void {
     if (res.applied.length === 0) return;
-    for (const a of res.applied) note(this.p.ok(`${a.action}d ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''}`) + (a.resourceVersion ? this.p.dim(` (resourceVersion ${a.resourceVersion})`) : ''));
-    if (res.written.length > 0) note(this.p.dim(`wrote ${res.written.join(', ')}`));
-    if (res.attempts > 1) note(this.p.dim(`applied on attempt ${res.attempts} after concurrent changes`));
+    for (const a of res.applied) note(this.pe.ok(`${a.action}d ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''}`) + (a.resourceVersion ? this.pe.dim(` (resourceVersion ${a.resourceVersion})`) : ''));
+    if (res.written.length > 0) note(this.pe.dim(`wrote ${res.written.join(', ')}`));
+    if (res.attempts > 1) note(this.pe.dim(`applied on attempt ${res.attempts} after concurrent changes`));
   }
 }
 

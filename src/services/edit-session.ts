@@ -19,7 +19,8 @@ export interface SessionOptions extends KubeOptions {
   file?: string[];
   releaseImage?: string;
   strict?: boolean;
-  dryRun?: boolean;
+  /** kubectl's --dry-run: none (write), client (plan only), server (also the API server's dryRun=All). */
+  dryRun?: DryRun;
   /** Extra ConfigMaps in openshift-config to read in live mode. */
   configMaps?: string[];
   /** Maximum attempts on 409 Conflict (live mode). */
@@ -28,6 +29,11 @@ export interface SessionOptions extends KubeOptions {
   timeoutMs?: number;
   waitIntervalMs?: number;
 }
+
+export type DryRun = 'none' | 'client' | 'server';
+
+/** True when nothing may be written: client and server dry runs (server is planned like client here). */
+export const isDryRun = (d: DryRun | undefined): boolean => d !== undefined && d !== 'none';
 
 export interface SessionHooks {
   /** Show the plan (first attempt only), before errors are raised. */
@@ -79,8 +85,8 @@ export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: S
   const plan = makePlan(current, editor, planOpts(opts, opts.file!.join(',')));
   hooks.show(plan);
   check(plan);
-  const result: SessionResult = {mode: 'file', plan, dryRun: !!opts.dryRun, confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
-  if (plan.noop || opts.dryRun) return result;
+  const result: SessionResult = {mode: 'file', plan, dryRun: isDryRun(opts.dryRun), confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
+  if (plan.noop || isDryRun(opts.dryRun)) return result;
   if (!(await hooks.confirm(plan))) return result;
   result.confirmed = true;
   const {applyToFiles} = await import('../cluster/edit-files.js');
@@ -105,12 +111,12 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
     }
     const current = toCurrent(live.objects);
     const plan = makePlan(current, editor, planOpts(opts, kube.server));
-    const result: SessionResult = {mode: 'live', plan: first ?? plan, dryRun: !!opts.dryRun, confirmed, applied: [], written: [], attempts: attempt, target: {server: kube.server, user: kube.user}};
+    const result: SessionResult = {mode: 'live', plan: first ?? plan, dryRun: isDryRun(opts.dryRun), confirmed, applied: [], written: [], attempts: attempt, target: {server: kube.server, user: kube.user}};
     if (attempt === 1) {
       first = plan;
       hooks.show(plan);
       check(plan);
-      if (plan.noop || opts.dryRun) return result;
+      if (plan.noop || isDryRun(opts.dryRun)) return result;
       confirmed = await hooks.confirm(plan);
       result.confirmed = confirmed;
       if (!confirmed) return result;
