@@ -86,7 +86,13 @@ export abstract class EditCommand extends BaseCommand {
     return toEditResult(res);
   }
 
+  /** Lines a command adds to the plan's summary (text and JSON), e.g. what clearing a list does. */
+  protected planNotes(_plan: Plan): string[] {
+    return [];
+  }
+
   private showPlan(plan: Plan, flags: EditFlags): void {
+    if (!plan.noop) plan.summary.push(...this.planNotes(plan));
     for (const w of plan.warnings) this.addWarning(w);
     if (plan.errors.length > 0 || this.jsonEnabled()) return;
     if (plan.noop) {
