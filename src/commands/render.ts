@@ -49,7 +49,7 @@ export default class Render extends BaseCommand {
       out(renderedMachineConfigYaml(result));
       return result;
     }
-    if (!result.machineConfig) note(this.p.dim('MCO creates no MachineConfig for this input; every file stays at the base template.'));
+    if (!result.machineConfig) note(this.pe.dim('MCO creates no MachineConfig for this input; every file stays at the base template.'));
     out(formatNodeFiles(result.files, this.p));
     return result;
   }

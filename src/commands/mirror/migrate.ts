@@ -33,7 +33,7 @@ export default class MirrorMigrate extends BaseCommand {
     const result = await runMigrate(
       {file: flags.file, kubeconfig: flags.kubeconfig, context: flags.context, out: flags.out, deleteIcsp: flags['delete-icsp'], dryRun: flags['dry-run'], yes: flags.yes, allowDifferences: flags['allow-differences'], releaseImage: flags['release-image']},
       {
-        progress: (m) => note(this.p.dim(m)),
+        progress: (m) => note(this.pe.dim(m)),
         ...(tty
           ? {
               confirm: async (message: string) => {

@@ -40,7 +40,7 @@ and private keys are refused (exit 2); expired, not-yet-valid and non-CA certifi
     const bundle = parsePemBundle(text, `--cert ${flags.cert}`, new Date());
     if (bundle.problems.length > 0) throw new ValidationError(bundle.problems);
     for (const w of bundle.warnings) this.addWarning(w);
-    if (!this.jsonEnabled()) for (const c of bundle.certs) note(this.p.dim(`certificate: ${c.subject} (CA: ${c.ca ? 'yes' : 'no'}, expires ${c.notAfter.slice(0, 10)}, in ${c.daysToExpiry} days)`));
+    if (!this.jsonEnabled()) for (const c of bundle.certs) note(this.pe.dim(`certificate: ${c.subject} (CA: ${c.ca ? 'yes' : 'no'}, expires ${c.notAfter.slice(0, 10)}, in ${c.daysToExpiry} days)`));
     const cm = flags.configmap ?? DEFAULT_CA_CONFIGMAP;
     const result = await this.edit(trustCaEditor({type: 'trust-ca', op: 'add', host: args.host, pem: bundle.pem, configMap: cm}), flags, {configMaps: [cm]});
     return {...result, certificates: bundle.certs};
