@@ -4,12 +4,17 @@
  * code table, warnings collected and printed on stderr, user errors told apart
  * from bugs.
  */
-import {Command, Flags} from '@oclif/core';
+import {Command, Flags, type Interfaces} from '@oclif/core';
 import {ExitCode} from '../lib/exit-codes.js';
 import {UserError, ValidationError, type Problem} from '../lib/errors.js';
 import {normalizeArgv} from './argv.js';
+import {parseError} from './parse-errors.js';
 import {note, painter, useColor, type Painter} from './output.js';
 import type {Warning} from '../model/warnings.js';
+
+// The parser's output shapes (not re-exported by @oclif/core's Interfaces).
+type FlagOutput = Record<string, unknown>;
+type ArgOutput = Record<string, unknown>;
 
 export interface JsonWarning {
   code: string;
@@ -24,6 +29,7 @@ export abstract class BaseCommand extends Command {
   };
 
   protected warnings: JsonWarning[] = [];
+  private rawArgv: string[] = [];
   /** Exit status of a successful run (e.g. 1 for drift); errors set their own. */
   protected status: number = ExitCode.ok;
   private paint?: Painter;
@@ -43,7 +49,21 @@ export abstract class BaseCommand extends Command {
   override async init(): Promise<void> {
     await super.init();
     const ctor = this.ctor as unknown as {flags?: Record<string, {type: string}>; baseFlags?: Record<string, {type: string}>};
+    this.rawArgv = [...this.argv];
     this.argv = normalizeArgv(this.argv, {json: {type: 'boolean'}, ...ctor.baseFlags, ...ctor.flags});
+  }
+
+  /** oclif's parser, with its errors told in one line (parse-errors.ts). */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(options?: Interfaces.Input<F, B, A>, argv: string[] = this.argv): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv);
+    } catch (e) {
+      const ctor = this.ctor as unknown as {flags?: Record<string, {type: string}>; baseFlags?: Record<string, {type: string}>; usage?: string | string[]};
+      const id = (this.id ?? '').split(':').join(' ');
+      const first = Array.isArray(ctor.usage) ? ctor.usage[0] : ctor.usage;
+      const usage = first ? `${this.config.bin} ${first.replace('<%= command.id %>', id)}` : undefined;
+      throw parseError(e, {command: `${this.config.bin} ${id}`, usage, flags: {json: {type: 'boolean'}, ...ctor.baseFlags, ...ctor.flags}, argv: this.rawArgv});
+    }
   }
 
   /** Record a warning and show it on stderr. */
@@ -71,6 +91,7 @@ export abstract class BaseCommand extends Command {
       status: exitCodeOf(err),
       name: e.name === 'Error' || !e.name ? 'Error' : e.name,
       message: e.message,
+      ...((e as {aborted?: boolean}).aborted ? {aborted: true} : {}),
       ...(e.problems ? {problems: e.problems} : {}),
       warnings: this.warnings,
     };
@@ -86,6 +107,10 @@ export abstract class BaseCommand extends Command {
     process.exitCode = code;
     if (this.jsonEnabled()) {
       this.logJson(this.toErrorJson(err));
+      return;
+    }
+    if ((err as {aborted?: boolean}).aborted) {
+      note(err.message);
       return;
     }
     if (err instanceof UserError) {

@@ -9,6 +9,7 @@ import {UserError} from '../lib/errors.js';
 import {ExitCode} from '../lib/exit-codes.js';
 import {durationFlag, releaseImageFlag, sourceFlags} from './flags.js';
 import {note, out} from './output.js';
+import {ask} from './prompt.js';
 import type {Editor} from '../model/edit.js';
 import type {Plan} from '../render/plan.js';
 import type {DryRun, SessionOptions, SessionResult} from '../services/edit-session.js';
@@ -56,6 +57,16 @@ export interface EditResult {
     renderedAfter: Plan['renderedAfter'];
   };
   wait?: SessionResult['wait'];
+  /** The question was answered no: nothing was written. */
+  aborted?: boolean;
+}
+
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The -f, --context and --kubeconfig the user gave, for the follow-up commands a plan suggests. */
+export function suggestionFlags(flags: Pick<EditFlags, 'file' | 'context' | 'kubeconfig'>): string {
+  const parts = [...(flags.file ?? []).map((f) => `-f ${shellWord(f)}`), ...(flags.context ? [`--context ${shellWord(flags.context)}`] : []), ...(flags.kubeconfig ? [`--kubeconfig ${shellWord(flags.kubeconfig)}`] : [])];
+  return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
 export abstract class EditCommand extends BaseCommand {
@@ -74,11 +85,12 @@ export abstract class EditCommand extends BaseCommand {
         wait: flags.wait,
         timeoutMs: flags.wait ? flags.timeout : undefined,
         waitIntervalMs: Number.isFinite(interval) && interval > 0 ? interval : undefined,
+        suggestionFlags: suggestionFlags(flags),
         ...extra,
       },
       {
         show: (plan) => this.showPlan(plan, flags),
-        confirm: (plan) => this.confirm(plan, flags),
+        confirm: (plan, target) => this.confirm(plan, flags, target),
         progress: (line) => note(this.pe.dim(line)),
       },
     );
@@ -103,7 +115,7 @@ export abstract class EditCommand extends BaseCommand {
     for (const s of plan.summary) out(`  ${s}`);
     out('');
     for (const c of plan.changes) {
-      out(this.p.bold(`${c.action} ${c.kind}/${c.name}${c.namespace ? ` in ${c.namespace}` : ''}${c.source ? this.p.dim(`  (${c.source})`) : ''}`));
+      out(this.p.bold(`${c.action} ${c.kind}/${c.name}${c.namespace ? ` in ${c.namespace}` : ''}${c.source && !c.source.startsWith(`${c.kind}/`) ? this.p.dim(`  (${c.source})`) : ''}`));
       out(this.colorDiff(c.diff));
     }
     if (plan.files.length === 0) out(this.p.dim('No node file changes.'));
@@ -128,15 +140,16 @@ export abstract class EditCommand extends BaseCommand {
       .join('\n');
   }
 
-  private async confirm(plan: Plan, flags: EditFlags): Promise<boolean> {
+  private async confirm(plan: Plan, flags: EditFlags, target: SessionResult['target']): Promise<boolean> {
     if (flags.yes) return true;
     if (!process.stdin.isTTY || !process.stderr.isTTY) {
       throw new UserError('no terminal to confirm on: pass --yes to apply (or --dry-run to only look); nothing was changed', ExitCode.usage);
     }
-    const {confirm} = await import('@inquirer/prompts');
-    const where = flags.file && flags.file.length > 0 ? `to ${flags.file.join(', ')}` : 'to the cluster';
+    // The plan may have scrolled the warnings away: repeat them right above the question, with where it goes.
+    for (const w of plan.warnings) note(this.pe.warn('warning: ') + w.message);
+    const where = target.files ? `to ${target.files.join(', ')}` : `to cluster ${target.server ?? '?'} (context ${target.context ?? '?'}${target.user ? `, user ${target.user}` : ''})`;
     const level = plan.disruption.find((d) => d.level !== 'none');
-    const ok = await confirm({message: `Apply ${plan.changes.length} change(s) ${where}${level ? ` (nodes: ${level.text})` : ''}?`, default: false}, {output: process.stderr});
+    const ok = await ask(`Apply ${plan.changes.length} change(s) ${where}${level ? ` (nodes: ${level.text})` : ''}?`);
     if (!ok) note('Aborted: nothing was changed.');
     return ok;
   }
@@ -171,5 +184,6 @@ export function toEditResult(res: SessionResult): EditResult {
       renderedAfter: p.renderedAfter,
     },
     ...(res.wait ? {wait: res.wait} : {}),
+    ...(!res.dryRun && !p.noop && !res.confirmed && p.errors.length === 0 ? {aborted: true} : {}),
   };
 }

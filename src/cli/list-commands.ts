@@ -100,9 +100,9 @@ pool. Without a terminal, --yes is required. Live mode writes with the resourceV
 the same intent after a conflict (exit 4 when that keeps failing); with -f the manifests are rewritten in
 place, keeping comments and formatting, atomically (one writer at a time).`;
     static override examples = examples(noun, op);
-    static override strict = false;
+    static override usage = op === 'set' ? ['<%= command.id %> ENTRIES... [flags]', '<%= command.id %> --none [flags]'] : '<%= command.id %> ENTRIES... [flags]';
     static override args = {
-      entries: Args.string({description: noun === 'import' ? 'registry domain names (host[:port] or *.domain)' : noun === 'search' ? 'registry hosts (host[:port])' : 'registry scopes: host[:port][/repository] or *.domain', required: op !== 'set'}),
+      entries: Args.string({multiple: true, description: noun === 'import' ? 'registry domain names (host[:port] or *.domain)' : noun === 'search' ? 'registry hosts (host[:port])' : 'registry scopes: host[:port][/repository] or *.domain', required: op !== 'set'}),
     };
     static override flags = {
       ...editFlags,

@@ -21,6 +21,8 @@ export interface SessionOptions extends KubeOptions {
   strict?: boolean;
   /** kubectl's --dry-run: none (write), client (plan only), server (also the API server's dryRun=All). */
   dryRun?: DryRun;
+  /** Flags suggested follow-up commands keep (` -f DIR`, ` --context C`). */
+  suggestionFlags?: string;
   /** Extra ConfigMaps in openshift-config to read in live mode. */
   configMaps?: string[];
   /** Maximum attempts on 409 Conflict (live mode). */
@@ -38,8 +40,8 @@ export const isDryRun = (d: DryRun | undefined): boolean => d !== undefined && d
 export interface SessionHooks {
   /** Show the plan (first attempt only), before errors are raised. */
   show(plan: Plan): void;
-  /** Ask for confirmation; false aborts with nothing written. */
-  confirm(plan: Plan): Promise<boolean>;
+  /** Ask for confirmation (naming the target: context and server, or the files); false aborts with nothing written. */
+  confirm(plan: Plan, target: SessionResult['target']): Promise<boolean>;
   progress(line: string): void;
 }
 
@@ -52,7 +54,7 @@ export interface SessionResult {
   written: string[];
   attempts: number;
   /** Target of the write: API server URL and user, or the manifest paths. */
-  target: {server?: string; user?: string; files?: string[]};
+  target: {server?: string; user?: string; context?: string; files?: string[]};
   wait?: WaitResult;
 }
 
@@ -68,7 +70,7 @@ export function toCurrent(objects: LoadedObject[]): CurrentObject[] {
   }));
 }
 
-const planOpts = (o: SessionOptions, label: string): PlanOptions => ({releaseImage: o.releaseImage, strict: o.strict, label});
+const planOpts = (o: SessionOptions, label: string): PlanOptions => ({releaseImage: o.releaseImage, strict: o.strict, label, suggestionFlags: o.suggestionFlags});
 
 function check(plan: Plan): void {
   if (plan.errors.length > 0) throw new ValidationError(plan.errors);
@@ -87,7 +89,7 @@ export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: S
   check(plan);
   const result: SessionResult = {mode: 'file', plan, dryRun: isDryRun(opts.dryRun), confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
   if (plan.noop || isDryRun(opts.dryRun)) return result;
-  if (!(await hooks.confirm(plan))) return result;
+  if (!(await hooks.confirm(plan, result.target))) return result;
   result.confirmed = true;
   const {applyToFiles} = await import('../cluster/edit-files.js');
   result.written = await applyToFiles(plan.changes, current, opts.file!, texts);
@@ -117,7 +119,7 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
       hooks.show(plan);
       check(plan);
       if (plan.noop || isDryRun(opts.dryRun)) return result;
-      confirmed = await hooks.confirm(plan);
+      confirmed = await hooks.confirm(plan, {...result.target, context: kube.config.getCurrentContext() || undefined});
       result.confirmed = confirmed;
       if (!confirmed) return result;
     } else {

@@ -12,10 +12,10 @@ pull order nodes will use and the predicted disruption (adding digest-only mirro
 reloads), then asks (or needs --yes) before writing. SOURCE and MIRROR are repositories (host[:port][/path])
 without tag or digest. --kind icsp creates the deprecated ImageContentSourcePolicy (with a warning).`;
 
-  static override strict = false;
+  static override usage = '<%= command.id %> SOURCE MIRROR... [flags]';
   static override args = {
     source: Args.string({required: true, description: 'Source repository, e.g. quay.io/openshift-release-dev/ocp-release'}),
-    mirror: Args.string({required: true, description: 'Mirror repository (repeatable: all remaining arguments, in pull order)'}),
+    mirror: Args.string({required: true, multiple: true, description: 'Mirror repository (repeatable: all remaining arguments, in pull order)'}),
   };
 
   static override examples = [

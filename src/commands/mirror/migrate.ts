@@ -4,6 +4,7 @@ import {BaseCommand} from '../../cli/base-command.js';
 import {releaseImageFlag, sourceFlags} from '../../cli/flags.js';
 import {note, out} from '../../cli/output.js';
 import {formatMigrate} from '../../cli/migrate-text.js';
+import {ask} from '../../cli/prompt.js';
 
 export default class MirrorMigrate extends BaseCommand {
   static override summary = 'Convert every ImageContentSourcePolicy into an ImageDigestMirrorSet, with proof that nodes see no change.';
@@ -36,10 +37,7 @@ export default class MirrorMigrate extends BaseCommand {
         progress: (m) => note(this.pe.dim(m)),
         ...(tty
           ? {
-              confirm: async (message: string) => {
-                const {confirm} = await import('@inquirer/prompts');
-                return confirm({message, default: false}, {output: process.stderr});
-              },
+              confirm: (message: string) => ask(message),
             }
           : {}),
       },

@@ -10,10 +10,10 @@ Limit it to one kind with --kind or one object with --name. A rule left without 
 object left without rules is deleted. Removing something that is not there changes nothing (exit 0).
 Removing a mirror drains each node (MCO only skips the drain for added digest-only mirrors).`;
 
-  static override strict = false;
+  static override usage = '<%= command.id %> SOURCE [MIRROR...] [flags]';
   static override args = {
     source: Args.string({required: true, description: 'Source repository'}),
-    mirror: Args.string({required: false, description: 'Mirror repository to remove (repeatable); none: the whole source'}),
+    mirror: Args.string({required: false, multiple: true, description: 'Mirror repository to remove (repeatable); none: the whole source'}),
   };
 
   static override examples = [
