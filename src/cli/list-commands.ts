@@ -94,13 +94,9 @@ export function listEditCommand(noun: Noun, op: ListOp) {
     static override summary = summaryOf(noun, op);
     static override description = `${opDescription(noun, op)}
 
-The change is planned first. Errors (anything the API server or MCO would refuse) exit 2 with nothing written.
-The preview shows the object diff, the diff of every node file that changes and the predicted disruption per
-pool. Without a terminal, --yes is required. Live mode writes with the resourceVersion it read and re-applies
-the same intent after a conflict (exit 4 when that keeps failing); with -f the manifests are rewritten in
-place, keeping comments and formatting, atomically (one writer at a time).`;
+The change is planned first. Errors (anything the API server or MCO would refuse) exit 2 with nothing written. The preview shows the object diff, the diff of every node file that changes and the predicted disruption per pool. Without a terminal, --yes is required. Live mode writes with the resourceVersion it read and re-applies the same intent after a conflict (exit 4 when that keeps failing); with -f the manifests are rewritten in place, keeping comments and formatting, atomically (one writer at a time).`;
     static override examples = examples(noun, op);
-    static override usage = op === 'set' ? ['<%= command.id %> ENTRIES... [flags]', '<%= command.id %> --none [flags]'] : '<%= command.id %> ENTRIES... [flags]';
+    static override usage = op === 'set' ? '<%= command.id %> [ENTRIES...] [--none] [flags]' : '<%= command.id %> ENTRIES... [flags]';
     static override args = {
       entries: Args.string({multiple: true, description: noun === 'import' ? 'registry domain names (host[:port] or *.domain)' : noun === 'search' ? 'registry hosts (host[:port])' : 'registry scopes: host[:port][/repository] or *.domain', required: op !== 'set'}),
     };
@@ -127,7 +123,7 @@ place, keeping comments and formatting, atomically (one writer at a time).`;
 export function listShowCommand(noun: Noun) {
   return class extends BaseCommand {
     static override summary = summaryOf(noun, 'list');
-    static override description = opDescription(noun, 'list') + '\nOne entry per line on stdout (import: `domain` or `domain insecure`).';
+    static override description = opDescription(noun, 'list') + ' One entry per line on stdout (import: `domain` or `domain insecure`).';
     static override examples = examples(noun, 'list');
     static override flags = {...sourceFlags};
 
