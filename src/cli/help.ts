@@ -3,7 +3,10 @@
  * oclif hard-wraps every line at the terminal width, which cuts a 64-digit
  * digest in two and leaves an example that no longer runs when pasted. A word
  * longer than the line stays whole (the terminal folds it, the copy is intact).
- * Registered as oclif.helpClass; loaded only when help is shown.
+ * And the command it formats is a copy: oclif renames the cached command in
+ * place, so a process that goes on after showing help (tests run commands
+ * in-process) would no longer find it. Registered as oclif.helpClass; loaded
+ * only when help is shown.
  */
 import {CommandHelp, Help} from '@oclif/core';
 
@@ -30,4 +33,9 @@ class ExampleSafeCommandHelp extends CommandHelp {
 
 export default class OcRegistriesHelp extends Help {
   protected override CommandHelpClass = ExampleSafeCommandHelp;
+
+  /** oclif rewrites the id of the cached command it formats (`allow:add` -> `allow add`); format a copy. */
+  override formatCommand(command: Parameters<Help['formatCommand']>[0]): string {
+    return super.formatCommand({...command});
+  }
 }
