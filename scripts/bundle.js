@@ -34,7 +34,7 @@ writeFileSync(join(dist, 'commands-index.js'), lines.join('\n'));
 
 rmSync(join(dist, 'bundle'), {recursive: true, force: true});
 await build({
-  entryPoints: [join(dist, 'cli.js'), join(dist, 'commands-index.js')],
+  entryPoints: [join(dist, 'cli.js'), join(dist, 'commands-index.js'), join(dist, 'cli', 'not-found.js'), join(dist, 'cli', 'help.js')],
   outdir: join(dist, 'bundle'),
   bundle: true,
   splitting: true,

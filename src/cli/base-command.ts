@@ -4,11 +4,17 @@
  * code table, warnings collected and printed on stderr, user errors told apart
  * from bugs.
  */
-import {Command, Flags} from '@oclif/core';
+import {Command, Flags, type Interfaces} from '@oclif/core';
 import {ExitCode} from '../lib/exit-codes.js';
 import {UserError, ValidationError, type Problem} from '../lib/errors.js';
+import {normalizeArgv} from './argv.js';
+import {parseError} from './parse-errors.js';
 import {note, painter, useColor, type Painter} from './output.js';
 import type {Warning} from '../model/warnings.js';
+
+// The parser's output shapes (not re-exported by @oclif/core's Interfaces).
+type FlagOutput = Record<string, unknown>;
+type ArgOutput = Record<string, unknown>;
 
 export interface JsonWarning {
   code: string;
@@ -23,12 +29,41 @@ export abstract class BaseCommand extends Command {
   };
 
   protected warnings: JsonWarning[] = [];
+  private rawArgv: string[] = [];
   /** Exit status of a successful run (e.g. 1 for drift); errors set their own. */
   protected status: number = ExitCode.ok;
   private paint?: Painter;
+  private paintErr?: Painter;
 
+  /** Colours for stdout: escape codes only when stdout itself is a terminal. */
   protected get p(): Painter {
-    return (this.paint ??= painter(useColor(this.argv.includes('--no-color'))));
+    return (this.paint ??= painter(useColor(this.argv.includes('--no-color'), process.stdout)));
+  }
+
+  /** Colours for stderr (warnings, errors, progress): decided by stderr alone. */
+  protected get pe(): Painter {
+    return (this.paintErr ??= painter(useColor(this.argv.includes('--no-color'), process.stderr)));
+  }
+
+  /** kubectl's reading of flag values (argv.ts), before anything else looks at the arguments. */
+  override async init(): Promise<void> {
+    await super.init();
+    const ctor = this.ctor as unknown as {flags?: Record<string, {type: string}>; baseFlags?: Record<string, {type: string}>};
+    this.rawArgv = [...this.argv];
+    this.argv = normalizeArgv(this.argv, {json: {type: 'boolean'}, ...ctor.baseFlags, ...ctor.flags});
+  }
+
+  /** oclif's parser, with its errors told in one line (parse-errors.ts). */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(options?: Interfaces.Input<F, B, A>, argv: string[] = this.argv): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv);
+    } catch (e) {
+      const ctor = this.ctor as unknown as {flags?: Record<string, {type: string}>; baseFlags?: Record<string, {type: string}>; usage?: string | string[]};
+      const id = (this.id ?? '').split(':').join(' ');
+      const first = Array.isArray(ctor.usage) ? ctor.usage[0] : ctor.usage;
+      const usage = first ? `${this.config.bin} ${first.replace('<%= command.id %>', id)}` : undefined;
+      throw parseError(e, {command: `${this.config.bin} ${id}`, usage, flags: {json: {type: 'boolean'}, ...ctor.baseFlags, ...ctor.flags}, argv: this.rawArgv});
+    }
   }
 
   /** What a multi-cluster run (src/cli/fleet.ts) prints and warns through. */
@@ -39,7 +74,7 @@ export abstract class BaseCommand extends Command {
   /** Record a warning and show it on stderr. */
   protected addWarning(w: Warning | JsonWarning): void {
     this.warnings.push({code: w.code, message: w.message, ...(w.field ? {field: w.field} : {})});
-    note(this.p.warn('warning: ') + w.message);
+    note(this.pe.warn('warning: ') + w.message);
   }
 
   protected fail(problems: Problem[]): never {
@@ -61,6 +96,7 @@ export abstract class BaseCommand extends Command {
       status: exitCodeOf(err),
       name: e.name === 'Error' || !e.name ? 'Error' : e.name,
       message: e.message,
+      ...((e as {aborted?: boolean}).aborted ? {aborted: true} : {}),
       ...(e.problems ? {problems: e.problems} : {}),
       // A live change that failed after writing: applied / notApplied / rolledBack.
       ...(e.outcome ?? {}),
@@ -80,17 +116,21 @@ export abstract class BaseCommand extends Command {
       this.logJson(this.toErrorJson(err));
       return;
     }
+    if ((err as {aborted?: boolean}).aborted) {
+      note(err.message);
+      return;
+    }
     if (err instanceof UserError) {
       const lines = err.message.split('\n');
-      for (const l of lines) note(this.p.err('error: ') + l);
-      if (err.hint) note(this.p.dim(`hint: ${err.hint}`));
+      for (const l of lines) note(this.pe.err('error: ') + l);
+      if (err.hint) note(this.pe.dim(`hint: ${err.hint}`));
       return;
     }
     if (code !== ExitCode.internal) {
-      note(this.p.err('error: ') + err.message.split('\n')[0]);
+      note(this.pe.err('error: ') + err.message.split('\n')[0]);
       return;
     }
-    note(this.p.err('internal error (a bug in oc-registries): ') + err.message);
+    note(this.pe.err('internal error (a bug in oc-registries): ') + err.message);
     if (process.env.DEBUG) note(err.stack ?? '');
   }
 }

@@ -9,15 +9,15 @@ import {UserError} from '../lib/errors.js';
 import {ExitCode} from '../lib/exit-codes.js';
 import {durationFlag, releaseImageFlag, sourceFlags} from './flags.js';
 import {note, out} from './output.js';
+import {ask} from './prompt.js';
 import type {Editor} from '../model/edit.js';
 import type {Plan} from '../render/plan.js';
 import type {DryRunMode, SessionHooks, SessionOptions, SessionResult} from '../services/edit-session.js';
-import {takeDryRun} from './dry-run.js';
 
 export const editFlags = {
   ...sourceFlags,
-  'dry-run': Flags.boolean({description: 'Show the plan (object diff, node-file diffs, predicted disruption) and stop; nothing is written. --dry-run=server (live) also sends the writes with dryRun=All, so the API server\'s validation and admission answer; --dry-run=client is the same as --dry-run.'}),
-  yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when there is no terminal).'}),
+  'dry-run': Flags.string({options: ['client', 'server', 'none'], helpValue: 'client|server', description: 'Show the plan (object diff, node-file diffs, predicted disruption) and stop; nothing is written. --dry-run alone means client; --dry-run=server also sends the change to the API server as a dry run (dryRun=All) so its validation and admission answer.'}),
+  yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when there is no terminal). Takes no value (--yes=true and --yes=false are read as kubectl reads them).'}),
   strict: Flags.boolean({description: 'Treat warnings as errors (exit 2, nothing written).'}),
   wait: Flags.boolean({exclusive: ['file'], description: 'After writing, follow the affected MachineConfigPools until they are updated (live mode; not with -f).'}),
   timeout: durationFlag({description: 'Give up waiting after this long (with --wait), e.g. 30m, 1h.', default: '30m'}),
@@ -29,7 +29,7 @@ export interface EditFlags {
   kubeconfig?: string;
   context?: string;
   'request-timeout'?: number;
-  'dry-run': boolean;
+  'dry-run'?: string;
   yes: boolean;
   strict: boolean;
   wait: boolean;
@@ -61,18 +61,19 @@ export interface EditResult {
     renderedAfter: Plan['renderedAfter'];
   };
   wait?: SessionResult['wait'];
+  /** The question was answered no: nothing was written. */
+  aborted?: boolean;
+}
+
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The -f, --context and --kubeconfig the user gave, for the follow-up commands a plan suggests. */
+export function suggestionFlags(flags: Pick<EditFlags, 'file' | 'context' | 'kubeconfig'>): string {
+  const parts = [...(flags.file ?? []).map((f) => `-f ${shellWord(f)}`), ...(flags.context ? [`--context ${shellWord(flags.context)}`] : []), ...(flags.kubeconfig ? [`--kubeconfig ${shellWord(flags.kubeconfig)}`] : [])];
+  return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
 export abstract class EditCommand extends BaseCommand {
-  /** --dry-run[=client|server|none], kubectl's spellings (the flag itself stays a boolean for oclif). */
-  protected dryRun: DryRunMode = 'none';
-
-  override async init(): Promise<void> {
-    const {argv, mode} = takeDryRun(this.argv);
-    this.argv = argv;
-    this.dryRun = mode;
-    await super.init();
-  }
 
   protected async edit(editor: Editor, flags: EditFlags, extra: Partial<SessionOptions> = {}): Promise<EditResult> {
     const {runEdit} = await import('../services/edit-session.js');
@@ -86,10 +87,11 @@ export abstract class EditCommand extends BaseCommand {
         'request-timeout': flags['request-timeout'],
         releaseImage: flags['release-image'],
         strict: flags.strict,
-        dryRun: flags['dry-run'] && this.dryRun === 'none' ? 'client' : this.dryRun,
+        dryRun: (flags['dry-run'] ?? 'none') as DryRunMode,
         wait: flags.wait,
         timeoutMs: flags.wait ? flags.timeout : undefined,
         waitIntervalMs: Number.isFinite(interval) && interval > 0 ? interval : undefined,
+        suggestionFlags: suggestionFlags(flags),
         ...extra,
       },
       this.sessionHooks(flags),
@@ -102,12 +104,18 @@ export abstract class EditCommand extends BaseCommand {
   protected sessionHooks(flags: EditFlags): SessionHooks {
     return {
       show: (plan) => this.showPlan(plan, flags),
-      confirm: (plan) => this.confirm(plan, flags),
-      progress: (line) => note(this.p.dim(line)),
+      confirm: (plan, target) => this.confirm(plan, flags, target),
+      progress: (line) => note(this.pe.dim(line)),
     };
   }
 
+  /** Lines a command adds to the plan's summary (text and JSON), e.g. what clearing a list does. */
+  protected planNotes(_plan: Plan): string[] {
+    return [];
+  }
+
   private showPlan(plan: Plan, flags: EditFlags): void {
+    if (!plan.noop) plan.summary.push(...this.planNotes(plan));
     for (const w of plan.warnings) this.addWarning(w);
     if (plan.errors.length > 0 || this.jsonEnabled()) return;
     if (plan.noop) {
@@ -118,7 +126,7 @@ export abstract class EditCommand extends BaseCommand {
     for (const s of plan.summary) out(`  ${s}`);
     out('');
     for (const c of plan.changes) {
-      out(this.p.bold(`${c.action} ${c.kind}/${c.name}${c.namespace ? ` in ${c.namespace}` : ''}${c.source ? this.p.dim(`  (${c.source})`) : ''}`));
+      out(this.p.bold(`${c.action} ${c.kind}/${c.name}${c.namespace ? ` in ${c.namespace}` : ''}${c.source && !c.source.startsWith(`${c.kind}/`) ? this.p.dim(`  (${c.source})`) : ''}`));
       out(this.colorDiff(c.diff));
     }
     if (plan.files.length === 0) out(this.p.dim('No node file changes.'));
@@ -151,26 +159,27 @@ export abstract class EditCommand extends BaseCommand {
       .join('\n');
   }
 
-  private async confirm(plan: Plan, flags: EditFlags): Promise<boolean> {
+  private async confirm(plan: Plan, flags: EditFlags, target: SessionResult['target']): Promise<boolean> {
     if (flags.yes) return true;
     if (!process.stdin.isTTY || !process.stderr.isTTY) {
       throw new UserError('no terminal to confirm on: pass --yes to apply (or --dry-run to only look); nothing was changed', ExitCode.usage);
     }
-    const {confirm} = await import('@inquirer/prompts');
-    const where = flags.file && flags.file.length > 0 ? `to ${flags.file.join(', ')}` : 'to the cluster';
+    // The plan may have scrolled the warnings away: repeat them right above the question, with where it goes.
+    for (const w of plan.warnings) note(this.pe.warn('warning: ') + w.message);
+    const where = target.files ? `to ${target.files.join(', ')}` : `to cluster ${target.server ?? '?'} (context ${target.context ?? '?'}${target.user ? `, user ${target.user}` : ''})`;
     const level = plan.disruption.find((d) => d.level !== 'none');
-    const ok = await confirm({message: `Apply ${plan.changes.length} change(s) ${where}${level ? ` (nodes: ${level.text})` : ''}?`, default: false}, {output: process.stderr});
+    const ok = await ask(`Apply ${plan.changes.length} change(s) ${where}${level ? ` (nodes: ${level.text})` : ''}?`);
     if (!ok) note('Aborted: nothing was changed.');
     return ok;
   }
 
   protected showOutcome(res: SessionResult): void {
-    for (const a of res.serverDryRun ?? []) note(this.p.ok(`server dry run: ${a.action} ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''} accepted by the API server`));
-    if (res.serverDryRun) note(this.p.dim('Server-side dry run (dryRun=All): validated and admitted by the API server; nothing was written.'));
+    for (const a of res.serverDryRun ?? []) note(this.pe.ok(`server dry run: ${a.action} ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''} accepted by the API server`));
+    if (res.serverDryRun) note(this.pe.dim('Server-side dry run (dryRun=All): validated and admitted by the API server; nothing was written.'));
     if (res.applied.length === 0) return;
-    for (const a of res.applied) note(this.p.ok(`${a.action}d ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''}`) + (a.resourceVersion ? this.p.dim(` (resourceVersion ${a.resourceVersion})`) : ''));
-    if (res.written.length > 0) note(this.p.dim(`wrote ${res.written.join(', ')}`));
-    if (res.attempts > 1) note(this.p.dim(`applied on attempt ${res.attempts} after concurrent changes`));
+    for (const a of res.applied) note(this.pe.ok(`${a.action}d ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''}`) + (a.resourceVersion ? this.pe.dim(` (resourceVersion ${a.resourceVersion})`) : ''));
+    if (res.written.length > 0) note(this.pe.dim(`wrote ${res.written.join(', ')}`));
+    if (res.attempts > 1) note(this.pe.dim(`applied on attempt ${res.attempts} after concurrent changes`));
   }
 }
 
@@ -198,5 +207,6 @@ export function toEditResult(res: SessionResult): EditResult {
       renderedAfter: p.renderedAfter,
     },
     ...(res.wait ? {wait: res.wait} : {}),
+    ...(!res.dryRun && !p.noop && !res.confirmed && p.errors.length === 0 ? {aborted: true} : {}),
   };
 }

@@ -8,6 +8,8 @@ import {BaseCommand} from './base-command.js';
 import {EditCommand, editFlags, type EditFlags, type EditResult} from './edit-command.js';
 import {sourceFlags} from './flags.js';
 import {out} from './output.js';
+import {clearingEffect} from './clear-text.js';
+import {UserError} from '../lib/errors.js';
 import {importEditor, LIST_FIELDS, listEditor, type ListName, type ListOp} from '../model/edit.js';
 
 export type Noun = 'allow' | 'block' | 'insecure' | 'search' | 'import';
@@ -51,7 +53,7 @@ function opDescription(noun: Noun, op: ListOp | 'list'): string {
     case 'remove':
       return `Remove entries from ${FIELD[noun]}. Entries that are not there are ignored (exit 0). An emptied list is removed from the object.`;
     case 'set':
-      return `Replace ${FIELD[noun]} with exactly the given entries (none: remove the list).`;
+      return `Replace ${FIELD[noun]} with exactly the given entries. To remove the list, pass --none instead of entries (set without entries is refused, so a forgotten argument never clears a list).`;
     default:
       return `Show ${FIELD[noun]}: ${WHAT[noun]}.`;
   }
@@ -92,18 +94,15 @@ export function listEditCommand(noun: Noun, op: ListOp) {
     static override summary = summaryOf(noun, op);
     static override description = `${opDescription(noun, op)}
 
-The change is planned first. Errors (anything the API server or MCO would refuse) exit 2 with nothing written.
-The preview shows the object diff, the diff of every node file that changes and the predicted disruption per
-pool. Without a terminal, --yes is required. Live mode writes with the resourceVersion it read and re-applies
-the same intent after a conflict (exit 4 when that keeps failing); with -f the manifests are rewritten in
-place, keeping comments and formatting, atomically (one writer at a time).`;
+The change is planned first. Errors (anything the API server or MCO would refuse) exit 2 with nothing written. The preview shows the object diff, the diff of every node file that changes and the predicted disruption per pool. Without a terminal, --yes is required. Live mode writes with the resourceVersion it read and re-applies the same intent after a conflict (exit 4 when that keeps failing); with -f the manifests are rewritten in place, keeping comments and formatting, atomically (one writer at a time).`;
     static override examples = examples(noun, op);
-    static override strict = false;
+    static override usage = op === 'set' ? '<%= command.id %> [ENTRIES...] [--none] [flags]' : '<%= command.id %> ENTRIES... [flags]';
     static override args = {
-      entries: Args.string({description: noun === 'import' ? 'registry domain names (host[:port] or *.domain)' : noun === 'search' ? 'registry hosts (host[:port])' : 'registry scopes: host[:port][/repository] or *.domain', required: op !== 'set'}),
+      entries: Args.string({multiple: true, description: noun === 'import' ? 'registry domain names (host[:port] or *.domain)' : noun === 'search' ? 'registry hosts (host[:port])' : 'registry scopes: host[:port][/repository] or *.domain', required: op !== 'set'}),
     };
     static override flags = {
       ...editFlags,
+      ...(op === 'set' ? {none: Flags.boolean({description: `Remove ${FIELD[noun]} (instead of entries).`})} : {}),
       ...(noun === 'search' && op === 'add' ? {position: Flags.integer({min: 1, description: 'Insert at this position (1 = searched first) instead of the end; an entry already in the list is moved.'})} : {}),
       ...(noun === 'import' && op !== 'remove' ? {insecure: Flags.boolean({description: 'Mark the entries insecure (import over HTTP or without TLS verification).'})} : {}),
     };
@@ -111,7 +110,10 @@ place, keeping comments and formatting, atomically (one writer at a time).`;
     async run(): Promise<EditResult> {
       const {flags, argv} = await this.parse();
       const values = (argv as string[]).map(String);
-      const f = flags as unknown as EditFlags & {position?: number; insecure?: boolean};
+      const f = flags as unknown as EditFlags & {position?: number; insecure?: boolean; none?: boolean};
+      if (op === 'set' && f.none && values.length > 0) throw new UserError(`--none removes ${FIELD[noun]}: give either entries or --none, not both`);
+      if (op === 'set' && !f.none && values.length === 0) throw new UserError(`${noun} set needs the entries to keep; to remove ${FIELD[noun]} pass --none`);
+      if (op === 'set' && f.none) this.planNotes = (plan) => [clearingEffect(FIELD[noun], plan)];
       const editor = noun === 'import' ? importEditor({type: 'import', op, values, insecure: f.insecure}) : listEditor({type: 'list', list: LIST_OF[noun], op, values, position: f.position});
       return this.edit(editor, f);
     }
@@ -121,7 +123,7 @@ place, keeping comments and formatting, atomically (one writer at a time).`;
 export function listShowCommand(noun: Noun) {
   return class extends BaseCommand {
     static override summary = summaryOf(noun, 'list');
-    static override description = opDescription(noun, 'list') + '\nOne entry per line on stdout (import: `domain` or `domain insecure`).';
+    static override description = opDescription(noun, 'list') + ' One entry per line on stdout (import: `domain` or `domain insecure`).';
     static override examples = examples(noun, 'list');
     static override flags = {...sourceFlags};
 

@@ -19,8 +19,8 @@ export default class Explain extends BaseCommand {
     MULTI_CLUSTER_HELP.replace('context x pool', 'context x verdict');
 
   static override examples = [
-    {description: 'Will nodes pull this tag, and from where?', command: '<%= config.bin %> explain quay.io/foo/bar:1.2 -f manifests/'},
-    {description: 'A digest pull through mirrors, as JSON', command: '<%= config.bin %> explain quay.io/foo/bar@sha256:4f2b3c7d9e1a5b6c8d0e2f4a6b8c0d1e3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c -f manifests/ --json'},
+    {description: 'Will nodes pull this tag, and from where?', command: '<%= config.bin %> explain quay.io/foo/bar:1.2 -f examples/mirrors.yaml'},
+    {description: 'A digest pull through mirrors, as JSON', command: '<%= config.bin %> explain quay.io/foo/bar@sha256:4f2b3c7d9e1a5b6c8d0e2f4a6b8c0d1e3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c -f examples/mirrors.yaml --json'},
     {description: 'A short name against the live cluster', command: '<%= config.bin %> explain ubi9/ubi-minimal'},
     {description: 'Signature policy CRI-O applies to a pod in a namespace', command: '<%= config.bin %> explain quay.io/openshift-release-dev/ocp-release:4.18.1 -f examples/signature-policy-default.yaml -n team-a'},
     {description: 'Where every cluster of the kubeconfig pulls an image from', command: '<%= config.bin %> explain quay.io/foo/bar:1.2 --all-contexts'},

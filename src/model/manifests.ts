@@ -36,7 +36,7 @@ const listKeys: Record<MirrorSetKind, string> = {
 };
 
 /** A manifest file's text, or objects already parsed (live mode: `file` names the API). */
-export type ManifestInput = {file: string; text: string} | {file: string; objects: Array<Record<string, unknown>>};
+export type ManifestInput = {file: string; text: string} | {file: string; objects: Array<Record<string, unknown>>; /** Per object: where it is (`file:line`), else `Kind/name`. */ sources?: Array<string | undefined>};
 
 export interface LoadedObject {
   kind: string;
@@ -120,10 +120,11 @@ function get(o: unknown, ...keys: string[]): unknown {
   return cur;
 }
 
-function objectSource(file: string, o: Record<string, unknown>): string {
+/** Where an object that came from the API (no file, no line) is: `Kind/name`, `Kind/name in namespace`. */
+export function objectSource(o: Record<string, unknown>): string {
   const name = get(o, 'metadata', 'name');
   const ns = get(o, 'metadata', 'namespace');
-  return `${file}${typeof ns === 'string' ? `/namespaces/${ns}` : ''}/${String(get(o, 'kind') ?? '?').toLowerCase()}/${String(name ?? '?')}`;
+  return `${String(get(o, 'kind') ?? '?')}/${String(name ?? '?')}${typeof ns === 'string' ? ` in ${ns}` : ''}`;
 }
 
 
@@ -337,7 +338,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
   for (const input of inputs) {
     const file = input.file;
     if ('objects' in input) {
-      input.objects.forEach((o, i) => addObject(o, objectSource(file, o), 0, i));
+      input.objects.forEach((o, i) => addObject(o, input.sources?.[i] ?? objectSource(o), 0, i));
       continue;
     }
     // Bounds first: a refused file is not parsed at all (nor its problems pinpointed).

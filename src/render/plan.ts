@@ -15,8 +15,9 @@ import {evaluate, type Evaluation} from './evaluate.js';
 import {payloadBlockRefusal} from './mirrors.js';
 import type {FileDisruption, PoolDisruption} from '../model/disruption.js';
 import {disruptionRules, fileVerdict, poolVerdict} from '../model/node-disruption.js';
+import {payloadPullProblems} from './payload-check.js';
 import {makeContext, type CurrentObject, type Editor, type ObjectKey} from '../model/edit.js';
-import {loadManifests} from '../model/manifests.js';
+import {loadManifests, objectSource} from '../model/manifests.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
 import type {ClusterState} from '../model/types.js';
 
@@ -27,6 +28,8 @@ export interface PlanOptions {
   strict?: boolean;
   /** Names the input in messages (`cluster`, a manifest path). */
   label?: string;
+  /** Flags a suggested follow-up command keeps (` -f DIR`, ` --context C --kubeconfig K`). */
+  suggestionFlags?: string;
 }
 
 export interface ObjectChange extends ObjectKey {
@@ -104,12 +107,26 @@ function poolNames(state: ClusterState): string[] {
   return state.pools.map((p) => p.name).sort();
 }
 
+/** Where each object is: its manifest's `file:line`, else `Kind/name` (live, or created by the edit). */
+const sourceOf = (o: CurrentObject): string => o.source ?? objectSource(o.body);
+
 function loadedOf(objects: CurrentObject[], label: string) {
-  return {...loadManifests([{file: label, objects: objects.map((o) => o.body)}]), texts: new Map<string, string>()};
+  return {...loadManifests([{file: label, objects: objects.map((o) => o.body), sources: objects.map(sourceOf)}]), texts: new Map<string, string>()};
+}
+
+/**
+ * What to block once the payload is mirrored. MCO exempts only the release repository from a blocked scope in
+ * policy.json, so a scope that also covers the component repository (ART_REPO) would reject every component
+ * image even with mirrors: the advice must never be to block it.
+ */
+function thenBlock(after: Evaluation, scope: string): string {
+  if (!scopeIsNestedInsideScope(ART_REPO, scope) || after.payloadRepo === ART_REPO) return `block ${scope}`;
+  const parent = ART_REPO.slice(0, ART_REPO.lastIndexOf('/'));
+  return `block only scopes under ${scope} that leave ${parent} out: blocking ${scope} itself would make the payload component images (${ART_REPO}) unpullable even with mirrors, because MCO exempts only the release repository in policy.json`;
 }
 
 /** A blocked scope the edit makes MCO drop: why, and the mirror commands that would let it take effect. */
-function droppedBlockError(after: Evaluation, scope: string): Problem {
+function droppedBlockError(after: Evaluation, scope: string, suggestionFlags = ''): Problem {
   // One explanation for every command that can make MCO drop a payload block (block add, mirror remove, ...).
   const check = payloadBlockRefusal(after.state, scope);
   const commands = check.command ? [check.command] : [];
@@ -121,7 +138,8 @@ function droppedBlockError(after: Evaluation, scope: string): Problem {
   return {
     field: 'spec.registrySources.blockedRegistries',
     value: scope,
-    message: `${check.reason ?? `covers the release payload repository ${after.payloadRepo}, which has no usable digest mirror: MCO would silently drop this entry`}${commands.length ? `: ${commands.map((c) => `\`${c}\``).join(' and ')}` : ''}, then block ${scope}`,
+    source: after.state.image?.source,
+    message: `${check.reason ?? `covers the release payload repository ${after.payloadRepo}, which has no usable digest mirror: MCO would silently drop this entry`}${commands.length ? `: ${commands.map((c) => `\`${c}${suggestionFlags}\``).join(' and ')}` : ''}, then ${thenBlock(after, scope)}`,
     mco: after.outcome.warnings.find((w) => w.code === undefined || w.code === 'payload-blocked-dropped')?.message,
   };
 }
@@ -160,8 +178,9 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
   if (changes.length > 0) {
     // Everything the API server would refuse about the objects we write is an error; problems that
     // were already there in objects this edit does not touch are reported, not blocking.
-    const touched = changes.map((c) => `/${c.kind.toLowerCase()}/${c.name}`);
-    const isTouched = (p: Problem) => touched.some((t) => (p.source ?? '').includes(t));
+    const changed = new Set(changes.map((c) => keyOf(c)));
+    const touched = new Set([...current, ...newObjects].filter((o) => changed.has(keyOf(o))).map(sourceOf));
+    const isTouched = (p: Problem) => touched.has(p.source ?? '');
     const already = new Set(before.invalid.map((p) => formatProblem(p)));
     for (const p of after.invalid) {
       if (isTouched(p) || !already.has(formatProblem(p))) errors.push(p);
@@ -173,7 +192,9 @@ export function plan(current: CurrentObject[], editor: Editor, opts: PlanOptions
       } else errors.push({...after.refusal, source: undefined, message: `MCO would refuse the whole sync and nodes would keep their current files: ${after.refusal.mco}`});
     }
     errors.push(...after.problems);
-    for (const d of after.droppedBlocks.filter((x) => !before.droppedBlocks.includes(x))) errors.push(droppedBlockError(after, d));
+    for (const d of after.droppedBlocks.filter((x) => !before.droppedBlocks.includes(x))) errors.push(droppedBlockError(after, d, opts.suggestionFlags));
+    // The payload explained before and after (the same code as `explain`): a block must not strand it.
+    errors.push(...payloadPullProblems(before, after, opts.suggestionFlags));
   }
   warnings.push(...after.warnings);
   if (opts.strict) {

@@ -24,6 +24,8 @@ export interface SessionOptions extends KubeOptions {
   strict?: boolean;
   /** none: apply; client (or true): plan only; server: the API server validates and admits the writes (`dryRun=All`), nothing is stored. */
   dryRun?: boolean | DryRunMode;
+  /** Flags suggested follow-up commands keep (` -f DIR`, ` --context C`). */
+  suggestionFlags?: string;
   /** Extra ConfigMaps in openshift-config to read in live mode. */
   configMaps?: string[];
   /** Other named objects the editor may replace, read in live mode (404: absent). */
@@ -45,11 +47,14 @@ export function dryRunMode(d: SessionOptions['dryRun']): DryRunMode {
   return d === true ? 'client' : d === false || d === undefined ? 'none' : d;
 }
 
+
+/** True when nothing may be written: client and server dry runs (server is planned like client here). */
+
 export interface SessionHooks {
   /** Show the plan (first attempt only), before errors are raised. */
   show(plan: Plan): void;
-  /** Ask for confirmation; false aborts with nothing written. */
-  confirm(plan: Plan): Promise<boolean>;
+  /** Ask for confirmation (naming the target: context and server, or the files); false aborts with nothing written. */
+  confirm(plan: Plan, target: SessionResult['target']): Promise<boolean>;
   progress(line: string): void;
 }
 
@@ -65,7 +70,7 @@ export interface SessionResult {
   written: string[];
   attempts: number;
   /** Target of the write: API server URL and user, or the manifest paths. */
-  target: {server?: string; user?: string; files?: string[]};
+  target: {server?: string; user?: string; context?: string; files?: string[]};
   wait?: WaitResult;
 }
 
@@ -81,7 +86,7 @@ export function toCurrent(objects: LoadedObject[]): CurrentObject[] {
   }));
 }
 
-const planOpts = (o: SessionOptions, label: string): PlanOptions => ({releaseImage: o.releaseImage, strict: o.strict, label});
+const planOpts = (o: SessionOptions, label: string): PlanOptions => ({releaseImage: o.releaseImage, strict: o.strict, label, suggestionFlags: o.suggestionFlags});
 
 /** The plan plus the edit's own checks; the hooks see the problems before they are raised. */
 function planWith(editor: Editor, current: CurrentObject[], opts: SessionOptions, label: string): Plan {
@@ -112,7 +117,7 @@ export async function runFileEdit(editor: Editor, opts: SessionOptions, hooks: S
   const result: SessionResult = {mode: 'file', plan, dryRun: dryRunMode(opts.dryRun) !== 'none', dryRunMode: dryRunMode(opts.dryRun), confirmed: false, applied: [], written: [], attempts: 1, target: {files: opts.file}};
   if (dryRunMode(opts.dryRun) === 'server') throw new ValidationError([{field: '--dry-run', value: 'server', message: 'a server-side dry run needs a cluster: not with -f (use --dry-run or --dry-run=client)'}]);
   if (plan.noop || result.dryRun) return result;
-  if (!(await hooks.confirm(plan))) return result;
+  if (!(await hooks.confirm(plan, result.target))) return result;
   result.confirmed = true;
   const {applyToFiles} = await import('../cluster/edit-files.js');
   for (let attempt = 1; ; attempt++) {
@@ -168,7 +173,7 @@ export async function runLiveEdit(editor: Editor, opts: SessionOptions, hooks: S
         });
         return result;
       }
-      confirmed = await hooks.confirm(plan);
+      confirmed = await hooks.confirm(plan, {...result.target, context: kube.config.getCurrentContext() || undefined});
       result.confirmed = confirmed;
       if (!confirmed) return result;
     } else {

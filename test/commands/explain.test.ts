@@ -42,7 +42,7 @@ describe('commands/explain', function () {
   it('help-shows-a-runnable-example', async () => {
     const r = await cli('explain', '--help');
     expect(r.status).to.equal(0);
-    expect(r.stdout).to.contain('explain quay.io/foo/bar:1.2 -f manifests/');
+    expect(r.stdout).to.contain('explain quay.io/foo/bar:1.2 -f examples/mirrors.yaml');
   });
 
   it('human-output-is-a-trace-ending-in-the-result', async () => {

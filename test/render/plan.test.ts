@@ -74,17 +74,24 @@ describe('plan: editing the Image config', () => {
     expect(p.errors[0]!.field).to.equal('spec.registrySources.blockedRegistries');
     expect(p.errors[0]!.message).to.contain('MCO would silently drop').and.contain('oc registries mirror add quay.io/openshift-release-dev/ocp-release');
     expect(p.errors[0]!.mco).to.contain('cannot block the repository being used by the payload');
-    // Same scope with a digest mirror for the payload: accepted, drains (a registry becomes blocked).
-    const ok = plan(cluster({}, [PAYLOAD_IDMS]), editorFor(list('blocked', 'add', 'quay.io')));
+    // Same scope with a digest mirror for the release payload: MCO keeps the block, but every component image
+    // (ART_REPO, pulled by digest) is then blocked or rejected: refused, naming the component repository.
+    const stranded = plan(cluster({}, [PAYLOAD_IDMS]), editorFor(list('blocked', 'add', 'quay.io')));
+    expect(stranded.errors.map((e) => e.message).join()).to.contain('quay.io/openshift-release-dev/ocp-v4.0-art-dev');
+    expect(stranded.warnings.map((w) => w.code)).to.include('blocked-critical');
+    // A block the payload does not need: accepted, drains (a registry becomes blocked).
+    const ok = plan(cluster({}, [PAYLOAD_IDMS]), editorFor(list('blocked', 'add', 'docker.io')));
     expect(ok.errors).to.deep.equal([]);
     expect(ok.disruption[0]!.level).to.equal('drain');
-    expect(ok.warnings.map((w) => w.code)).to.include('blocked-critical');
   });
 
-  it('blocking exactly the payload repository warns that policy.json turns default-reject', () => {
+  it('blocking exactly the payload repository warns that policy.json turns default-reject, and refuses: the component images would be rejected', () => {
     const p = plan(cluster({}, [PAYLOAD_IDMS]), editorFor(list('blocked', 'add', 'quay.io/openshift-release-dev/ocp-release')));
-    expect(p.errors).to.deep.equal([]);
+    expect(p.errors.map((e) => e.message).join()).to.contain('makes the payload component images unpullable').and.contain('allowlist (default reject)');
     expect(p.warnings.map((w) => w.code)).to.include('implicit-allowlist');
+    // With a second blocked scope policy.json stays default-accept: nothing the payload needs is rejected.
+    const two = plan(cluster({}, [PAYLOAD_IDMS]), editorFor(list('blocked', 'add', 'quay.io/openshift-release-dev/ocp-release', 'docker.io')));
+    expect(two.errors).to.deep.equal([]);
   });
 
   it('problems already present in objects the edit does not touch are warnings, not errors', () => {

@@ -5,17 +5,12 @@ import {KIND_OF_FLAG, type MirrorKindFlag} from '../../model/mirrors.js';
 
 export default class MirrorAdd extends EditCommand {
   static override summary = 'Add mirrors for a source repository (ImageDigestMirrorSet by default).';
-  static override description = `Adds MIRROR... (in order, after any the source already has) to the rule for SOURCE.
-The mirrors go into the object named by --name, else into the object of that kind that already lists SOURCE,
-else into a new object named after the source. The plan shows the object diff, the registries.conf diff, the
-pull order nodes will use and the predicted disruption (adding digest-only mirrors needs no drain: CRI-O
-reloads), then asks (or needs --yes) before writing. SOURCE and MIRROR are repositories (host[:port][/path])
-without tag or digest. --kind icsp creates the deprecated ImageContentSourcePolicy (with a warning).`;
+  static override description = `Adds MIRROR... (in order, after any the source already has) to the rule for SOURCE. The mirrors go into the object named by --name, else into the object of that kind that already lists SOURCE, else into a new object named after the source. The plan shows the object diff, the registries.conf diff, the pull order nodes will use and the predicted disruption (adding digest-only mirrors needs no drain: CRI-O reloads), then asks (or needs --yes) before writing. SOURCE and MIRROR are repositories (host[:port][/path]) without tag or digest. --kind icsp creates the deprecated ImageContentSourcePolicy (with a warning).`;
 
-  static override strict = false;
+  static override usage = '<%= command.id %> SOURCE MIRROR... [flags]';
   static override args = {
     source: Args.string({required: true, description: 'Source repository, e.g. quay.io/openshift-release-dev/ocp-release'}),
-    mirror: Args.string({required: true, description: 'Mirror repository (repeatable: all remaining arguments, in pull order)'}),
+    mirror: Args.string({required: true, multiple: true, description: 'Mirror repository (repeatable: all remaining arguments, in pull order)'}),
   };
 
   static override examples = [

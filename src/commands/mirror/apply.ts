@@ -3,6 +3,7 @@ import {mirrorApplyReportLines} from '../../cli/mirror-apply-text.js';
 import {EditCommand, editFlags, toEditResult, type EditResult} from '../../cli/edit-command.js';
 import {out} from '../../cli/output.js';
 import type {MirrorApplyResult} from '../../services/mirror-apply.js';
+import type {DryRunMode} from '../../services/edit-session.js';
 
 export type MirrorApplyJson = Omit<MirrorApplyResult, 'stages'> & {stages: Array<{name: string; result: EditResult}>};
 
@@ -35,7 +36,7 @@ pools, then removes the old entries (with -f: one stage per run).`;
     const {runMirrorApply} = await import('../../services/mirror-apply.js');
     const interval = Number(process.env.OC_REGISTRIES_WAIT_INTERVAL_MS);
     const res = await runMirrorApply(
-      {dir: args.dir, staged: flags.staged, includeCatalogs: flags['include-catalogs'], file: flags.file, kubeconfig: flags.kubeconfig, context: flags.context, releaseImage: flags['release-image'], strict: flags.strict, dryRun: flags['dry-run'], wait: flags.wait, timeoutMs: flags.timeout, waitIntervalMs: interval > 0 ? interval : undefined},
+      {dir: args.dir, staged: flags.staged, includeCatalogs: flags['include-catalogs'], file: flags.file, kubeconfig: flags.kubeconfig, context: flags.context, releaseImage: flags['release-image'], strict: flags.strict, dryRun: (flags['dry-run'] ?? 'none') as DryRunMode, wait: flags.wait, timeoutMs: flags.timeout, waitIntervalMs: interval > 0 ? interval : undefined},
       {...this.sessionHooks(flags), report: (r) => !this.jsonEnabled() && out(mirrorApplyReportLines(r, this.p).join('\n')), stage: (t) => !this.jsonEnabled() && out(this.p.bold(`=== ${t}`))},
     );
     if (!this.jsonEnabled()) for (const s of res.stages) this.showOutcome(s.result);

@@ -15,8 +15,7 @@ export interface MirrorListResult {
 
 export default class MirrorList extends BaseCommand {
   static override summary = 'List mirror sets: object, kind, source, mirrors in order, policy.';
-  static override description = `One row per rule of every ImageDigestMirrorSet, ImageTagMirrorSet and ImageContentSourcePolicy.
-With --effective, the merged pull order per source that nodes use (MCO merges all objects for a source).`;
+  static override description = `One row per rule of every ImageDigestMirrorSet, ImageTagMirrorSet and ImageContentSourcePolicy. With --effective, the merged pull order per source that nodes use (MCO merges all objects for a source).`;
 
   static override examples = [
     {description: 'The table for a manifest directory', command: '<%= config.bin %> mirror list -f examples/mirrors.yaml'},

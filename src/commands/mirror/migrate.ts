@@ -27,7 +27,7 @@ export default class MirrorMigrate extends EditCommand {
 
   async run(): Promise<EditResult & MigrationReport> {
     const {flags} = await this.parse(MirrorMigrate);
-    this.migration = migration({file: flags.file, out: flags.out, deleteIcsp: flags['delete-icsp'], allowDifferences: flags['allow-differences'], dryRun: flags['dry-run'], releaseImage: flags['release-image']});
+    this.migration = migration({file: flags.file, out: flags.out, deleteIcsp: flags['delete-icsp'], allowDifferences: flags['allow-differences'], dryRun: (flags['dry-run'] ?? 'none') !== 'none', releaseImage: flags['release-image']});
     // --out changes nothing that exists: no confirmation needed.
     const result = await this.edit(this.migration.editor, {...flags, yes: flags.yes || Boolean(flags.out)}, this.migration.options);
     return {...result, ...this.migration.report};

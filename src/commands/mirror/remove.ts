@@ -5,15 +5,12 @@ import {KIND_OF_FLAG, type MirrorKindFlag} from '../../model/mirrors.js';
 
 export default class MirrorRemove extends EditCommand {
   static override summary = 'Remove mirrors of a source repository, or the source altogether.';
-  static override description = `Without MIRROR, removes every rule for SOURCE; with MIRROR..., removes only those mirrors.
-Limit it to one kind with --kind or one object with --name. A rule left without mirrors is removed, and an
-object left without rules is deleted. Removing something that is not there changes nothing (exit 0).
-Removing a mirror drains each node (MCO only skips the drain for added digest-only mirrors).`;
+  static override description = `Without MIRROR, removes every rule for SOURCE; with MIRROR..., removes only those mirrors. Limit it to one kind with --kind or one object with --name. A rule left without mirrors is removed, and an object left without rules is deleted. Removing something that is not there changes nothing (exit 0). Removing a mirror drains each node (MCO only skips the drain for added digest-only mirrors).`;
 
-  static override strict = false;
+  static override usage = '<%= command.id %> SOURCE [MIRROR...] [flags]';
   static override args = {
     source: Args.string({required: true, description: 'Source repository'}),
-    mirror: Args.string({required: false, description: 'Mirror repository to remove (repeatable); none: the whole source'}),
+    mirror: Args.string({required: false, multiple: true, description: 'Mirror repository to remove (repeatable); none: the whole source'}),
   };
 
   static override examples = [

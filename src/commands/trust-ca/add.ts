@@ -8,14 +8,10 @@ import {DEFAULT_CA_CONFIGMAP, trustCaEditor} from '../../model/edit.js';
 
 export default class TrustCaAdd extends EditCommand {
   static override summary = 'Trust a CA bundle for one registry (additional trusted CA ConfigMap).';
-  static override description = `Stores the PEM certificates from --cert under the key host..port of the ConfigMap named by
-spec.additionalTrustedCA.name in openshift-config; the machine-config daemon writes it to
-/etc/docker/certs.d/host:port/ca.crt on every node. Creates the ConfigMap (default name ${DEFAULT_CA_CONFIGMAP}) and sets
-spec.additionalTrustedCA.name when missing. Several certificates per key are allowed. Non-PEM input, garbage
-and private keys are refused (exit 2); expired, not-yet-valid and non-CA certificates are warned about.`;
+  static override description = `Stores the PEM certificates from --cert under the key host..port of the ConfigMap named by spec.additionalTrustedCA.name in openshift-config; the machine-config daemon writes it to /etc/docker/certs.d/host:port/ca.crt on every node. Creates the ConfigMap (default name ${DEFAULT_CA_CONFIGMAP}) and sets spec.additionalTrustedCA.name when missing. Several certificates per key are allowed. Non-PEM input, garbage and private keys are refused (exit 2); expired, not-yet-valid and non-CA certificates are warned about.`;
 
   static override examples = [
-    {description: 'Preview trusting a lab registry on port 5000', command: '<%= config.bin %> trust-ca add registry.lab.example.com:5000 --cert test/fixtures/certs/ca.pem -f examples/trusted-ca.yaml --dry-run'},
+    {description: 'Preview trusting a lab registry on port 5000', command: '<%= config.bin %> trust-ca add registry.lab.example.com:5000 --cert examples/registry-ca.pem -f examples/trusted-ca.yaml --dry-run'},
     {description: 'Apply to a GitOps manifest directory', command: '<%= config.bin %> trust-ca add registry.example.com --cert ca.pem -f manifests/ --yes'},
   ];
 
@@ -40,7 +36,7 @@ and private keys are refused (exit 2); expired, not-yet-valid and non-CA certifi
     const bundle = parsePemBundle(text, `--cert ${flags.cert}`, new Date());
     if (bundle.problems.length > 0) throw new ValidationError(bundle.problems);
     for (const w of bundle.warnings) this.addWarning(w);
-    if (!this.jsonEnabled()) for (const c of bundle.certs) note(this.p.dim(`certificate: ${c.subject} (CA: ${c.ca ? 'yes' : 'no'}, expires ${c.notAfter.slice(0, 10)}, in ${c.daysToExpiry} days)`));
+    if (!this.jsonEnabled()) for (const c of bundle.certs) note(this.pe.dim(`certificate: ${c.subject} (CA: ${c.ca ? 'yes' : 'no'}, expires ${c.notAfter.slice(0, 10)}, in ${c.daysToExpiry} days)`));
     const cm = flags.configmap ?? DEFAULT_CA_CONFIGMAP;
     const result = await this.edit(trustCaEditor({type: 'trust-ca', op: 'add', host: args.host, pem: bundle.pem, configMap: cm}), flags, {configMaps: [cm]});
     return {...result, certificates: bundle.certs};

@@ -14,8 +14,7 @@ interface Entry {
 
 export default class TrustCaList extends BaseCommand {
   static override summary = 'List the additional trusted CAs per registry, with subject and days to expiry.';
-  static override description = `Reads spec.additionalTrustedCA.name and that ConfigMap in ${CA_NAMESPACE}; one line per certificate:
-HOST[:PORT], days to expiry, CA or not, subject.`;
+  static override description = `Reads spec.additionalTrustedCA.name and that ConfigMap in ${CA_NAMESPACE}; one line per certificate: HOST[:PORT], days to expiry, CA or not, subject.`;
 
   static override examples = [
     {description: 'From a manifest', command: '<%= config.bin %> trust-ca list -f examples/trusted-ca.yaml'},

@@ -4,8 +4,7 @@ import {trustCaEditor} from '../../model/edit.js';
 
 export default class TrustCaRemove extends EditCommand {
   static override summary = 'Stop trusting the additional CA of one registry.';
-  static override description = `Removes the key host..port from the additional trusted CA ConfigMap in openshift-config.
-The ConfigMap and spec.additionalTrustedCA.name stay. Removing a key that is not there is a no-op (exit 0).`;
+  static override description = `Removes the key host..port from the additional trusted CA ConfigMap in openshift-config. The ConfigMap and spec.additionalTrustedCA.name stay. Removing a key that is not there is a no-op (exit 0).`;
 
   static override examples = [
     {description: 'Preview the removal', command: '<%= config.bin %> trust-ca remove registry.example.com:5000 -f examples/trusted-ca.yaml --dry-run'},
