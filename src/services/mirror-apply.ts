@@ -6,7 +6,7 @@
  * pools (live), stage 2 takes out the old entries and deletes replaced ICSPs.
  */
 import {ClusterError, ValidationError} from '../lib/errors.js';
-import {runEdit, toCurrent, type SessionHooks, type SessionOptions, type SessionResult} from './edit-session.js';
+import {dryRunMode, runEdit, toCurrent, type SessionHooks, type SessionOptions, type SessionResult} from './edit-session.js';
 import type {ExtraRef} from '../cluster/live-state.js';
 import {readOcMirrorDir} from '../cluster/oc-mirror-files.js';
 import type {CurrentObject} from '../model/edit.js';
@@ -127,9 +127,10 @@ export async function runMirrorApply(opts: MirrorApplyOptions, hooks: MirrorAppl
     return {...report, stages: [{name: 'apply', result: await runEdit(final, session, hooks)}]};
   }
   hooks.stage('Stage 1 of 2: add the new mirrors; every current entry stays');
-  const r1 = await runEdit(add, {...session, wait: live && !opts.dryRun}, hooks);
+  const dry = dryRunMode(opts.dryRun) !== 'none';
+  const r1 = await runEdit(add, {...session, wait: live && !dry}, hooks);
   const stages: MirrorApplyStage[] = [{name: 'stage 1: add new mirrors', result: r1}];
-  if (opts.dryRun) {
+  if (dry) {
     // Stage 2 as it would run on top of stage 1.
     const p2 = plan(r1.plan.newObjects, final, {releaseImage: opts.releaseImage, strict: opts.strict, label: r1.mode === 'live' ? 'cluster' : (opts.file ?? []).join(',')});
     hooks.stage('Stage 2 of 2 (after the pools have rolled out stage 1): remove the old entries and the replaced ImageContentSourcePolicies');

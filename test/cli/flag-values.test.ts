@@ -57,7 +57,14 @@ describe('yes/no flags with a value (--yes=true, --dry-run=server)', function ()
   });
 
   it('--dry-run, --dry-run=client and --dry-run=server write nothing and add no entry "server"', async () => {
-    for (const d of ['--dry-run', '--dry-run=client', '--dry-run=server']) {
+    // With -f there is no API server to ask: --dry-run=server is refused (exit 2), nothing written.
+    const file0 = copyOf('allowlist.yaml');
+    const before0 = readFileSync(file0, 'utf8');
+    const srv = await run(['allow', 'add', 'ghcr.io', '--dry-run=server', '-f', file0, '--json']);
+    expect(srv.code, srv.stdout + srv.stderr).to.equal(2);
+    expect(JSON.parse(srv.stdout).message).to.contain('needs a cluster');
+    expect(readFileSync(file0, 'utf8')).to.equal(before0);
+    for (const d of ['--dry-run', '--dry-run=client']) {
       const file = copyOf('allowlist.yaml');
       const before = readFileSync(file, 'utf8');
       const r = await run(['allow', 'add', 'ghcr.io', d, '-f', file, '--json']);
@@ -71,7 +78,7 @@ describe('yes/no flags with a value (--yes=true, --dry-run=server)', function ()
 
   it('--dry-run with another value, or its value as a separate word, is exit 2', async () => {
     const file = copyOf('allowlist.yaml');
-    for (const args of [['--dry-run=true'], ['--dry-run=none'], ['--dry-run=servr'], ['--dry-run', 'server']]) {
+    for (const args of [['--dry-run=true'], ['--dry-run=servr'], ['--dry-run', 'server']]) {
       const r = await run(['allow', 'add', 'ghcr.io', ...args, '-f', file]);
       expect(r.code, args.join(' ') + r.stderr).to.equal(2);
       expect(r.stderr).to.contain('--dry-run');
@@ -79,6 +86,13 @@ describe('yes/no flags with a value (--yes=true, --dry-run=server)', function ()
     const r = await run(['allow', 'add', 'ghcr.io', '--dry-run=bogus', '-f', file, '--json']);
     expect(r.code).to.equal(2);
     expect(JSON.parse(r.stdout)).to.include({status: 2});
+  });
+
+  it('--dry-run=none is kubectl\'s spelling for "apply": with --yes the entry is written', async () => {
+    const file = copyOf('allowlist.yaml');
+    const r = await run(['allow', 'add', 'ghcr.io', '--dry-run=none', '--yes', '-f', file]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(readFileSync(file, 'utf8')).to.contain('ghcr.io');
   });
 
   it('after --, a token such as --yes=true is an argument (and refused as a registry scope)', async () => {

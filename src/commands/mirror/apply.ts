@@ -9,14 +9,7 @@ export type MirrorApplyJson = Omit<MirrorApplyResult, 'stages'> & {stages: Array
 
 export default class MirrorApply extends EditCommand {
   static override summary = 'Plan and apply oc-mirror output (v2 cluster-resources, v1 results) like every edit, optionally in two low-disruption stages.';
-  static override description = `DIR is an oc-mirror v2 working-dir/cluster-resources folder (or working-dir, or its parent) or a v1
-results-* folder (or oc-mirror-workspace: the newest results-* is used). Each ImageDigestMirrorSet, ImageTagMirrorSet and
-ImageContentSourcePolicy replaces the object of the same name (oc-mirror v2 writes full sets); an ICSP whose entries the new
-digest sets all provide is deleted. The preview lists every mirror entry that disappears and, live, every pod image that
-would lose a mirror, then the object diffs, node-file diffs and what each pool will do under the cluster's own node
-disruption policies. Release signature ConfigMaps go to openshift-config-managed. CatalogSource, ClusterCatalog and
-UpdateService are listed and applied only with --include-catalogs. --staged adds the new mirrors first, waits for the
-pools, then removes the old entries (with -f: one stage per run).`;
+  static override description = `DIR is an oc-mirror v2 working-dir/cluster-resources folder (or working-dir, or its parent) or a v1 results-* folder (or oc-mirror-workspace: the newest results-* is used). Each ImageDigestMirrorSet, ImageTagMirrorSet and ImageContentSourcePolicy replaces the object of the same name (oc-mirror v2 writes full sets); an ICSP whose entries the new digest sets all provide is deleted. The preview lists every mirror entry that disappears and, live, every pod image that would lose a mirror, then the object diffs, node-file diffs and what each pool will do under the cluster's own node disruption policies. Release signature ConfigMaps go to openshift-config-managed. CatalogSource, ClusterCatalog and UpdateService are listed and applied only with --include-catalogs. --staged adds the new mirrors first, waits for the pools, then removes the old entries (with -f: one stage per run).`;
 
   static override args = {dir: Args.string({required: true, description: 'oc-mirror output folder'})};
   static override examples = [
