@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// npm run build:binary: dist/oc-registries-linux-x64 (+ .sha256), a Node single executable application.
+// 1. esbuild bundles scripts/sea/main.js with every dependency into one CommonJS script (inside a
+//    single executable `require` reaches built-in modules only), except the Kubernetes client: 14 MB
+//    of generated models would make every start deserialize or compile them. It is a second bundle,
+//    embedded as an asset with its V8 code cache and evaluated when a command first needs it.
+// 2. `node --experimental-sea-config` turns them into a blob (a startup snapshot, or a code cache
+//    with SEA_MODE=codecache), 3. postject injects the blob into a copy of this machine's node binary.
+import {spawnSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {copyFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const work = join(dist, 'sea');
+const name = `oc-registries-${process.platform}-${process.arch}`;
+const target = join(dist, name);
+const mode = process.env.SEA_MODE ?? 'snapshot';
+if (!['snapshot', 'codecache'].includes(mode)) throw new Error(`SEA_MODE must be snapshot or codecache, not ${mode}`);
+if (Number(process.versions.node.split('.')[0]) < 20) throw new Error(`Node ${process.version}: single executables need Node 20 or later`);
+if (!existsSync(join(dist, 'commands-index.js'))) {
+  console.error('dist/ is missing: run `npm run build` first');
+  process.exit(2);
+}
+
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, {cwd: root, encoding: 'utf8'});
+  // postject says "Can't find string offset for section name '.note.100'" on Node's binary; harmless.
+  const noise = (r.stderr ?? '').split('\n').filter((l) => l && !/string offset for section name/.test(l));
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}${noise.join('\n')}`);
+};
+
+rmSync(work, {recursive: true, force: true});
+mkdirSync(work, {recursive: true});
+const common = {bundle: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning'};
+const kube = join(work, 'kube.cjs');
+await build({...common, entryPoints: [join(root, 'scripts', 'sea', 'kube-entry.js')], outfile: kube});
+const kubeCache = join(work, 'kube.cache');
+run(process.execPath, [join(root, 'scripts', 'sea', 'code-cache.cjs'), kube, kubeCache]);
+
+const main = join(work, 'main.cjs');
+const embeddedKube = {
+  name: 'embedded-kubernetes-client',
+  setup(b) {
+    b.onResolve({filter: /^@kubernetes\/client-node$/}, () => ({path: join(root, 'scripts', 'sea', 'kube-asset.cjs')}));
+  },
+};
+await build({
+  ...common,
+  entryPoints: [join(root, 'scripts', 'sea', 'main.js')],
+  outfile: main,
+  // oclif's TypeScript lookup requires typescript in development only (absent, it skips).
+  external: ['typescript'],
+  plugins: [embeddedKube],
+});
+
+const blob = join(work, 'sea-prep.blob');
+const seaConfig = {main, output: blob, disableExperimentalSEAWarning: true, assets: {'kube.cjs': kube, 'kube.cache': kubeCache}, ...(mode === 'snapshot' ? {useSnapshot: true} : {useCodeCache: true})};
+writeFileSync(join(work, 'sea-config.json'), JSON.stringify(seaConfig, null, 2));
+run(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')]);
+
+rmSync(target, {force: true});
+copyFileSync(process.execPath, target);
+chmodSync(target, 0o755);
+run(process.execPath, [join(root, 'node_modules', 'postject', 'dist', 'cli.js'), target, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2']);
+
+const sha = createHash('sha256').update(readFileSync(target)).digest('hex');
+writeFileSync(`${target}.sha256`, `${sha}  ${name}\n`);
+const mib = (f) => (statSync(f).size / 1048576).toFixed(1);
+console.log(`${target} (${mib(target)} MiB, blob ${mib(blob)} MiB, ${mode}); sha256 ${sha}`);
