@@ -48,13 +48,37 @@ const embeddedKube = {
     b.onResolve({filter: /^@kubernetes\/client-node$/}, () => ({path: join(root, 'scripts', 'sea', 'kube-asset.cjs')}));
   },
 };
+// Modules that decide colour support when they load (from the terminal and the environment): in a
+// startup snapshot that would be the build machine's answer, so they are loaded on first use instead
+// (neither is an ES module, so `__esModule`, which interop helpers probe when they import, is answered
+// without loading).
+const RUN_TIME = /^(ansis|supports-color)$/;
+const loadAtRunTime = {
+  name: 'load-at-run-time',
+  setup(b) {
+    b.onResolve({filter: RUN_TIME}, (a) => {
+      if (a.namespace === 'run-time') return undefined;
+      // debug probes supports-color when it loads (to pick 256 colours for DEBUG output), which would
+      // load it at build time: it gets none and keeps its basic colours.
+      if (/[\\/]node_modules[\\/]debug[\\/]/.test(a.importer)) return {path: a.path, namespace: 'absent'};
+      return {path: a.path, namespace: 'run-time', pluginData: a.resolveDir};
+    });
+    b.onLoad({filter: /.*/, namespace: 'absent'}, (a) => ({loader: 'js', contents: `throw new Error(${JSON.stringify(`${a.path} is not in the executable`)});`}));
+    b.onLoad({filter: /.*/, namespace: 'run-time'}, (a) => ({
+      resolveDir: a.pluginData,
+      loader: 'js',
+      contents: `let real; const load = () => (real ??= require(${JSON.stringify(a.path)}));
+module.exports = new Proxy(() => {}, {get: (_, k) => (k === '__esModule' ? undefined : load()[k]), has: (_, k) => k in load(), apply: (_, self, args) => Reflect.apply(load(), self, args)});`,
+    }));
+  },
+};
 await build({
   ...common,
   entryPoints: [join(root, 'scripts', 'sea', 'main.js')],
   outfile: main,
   // oclif's TypeScript lookup requires typescript in development only (absent, it skips).
   external: ['typescript'],
-  plugins: [embeddedKube],
+  plugins: [embeddedKube, ...(mode === 'snapshot' ? [loadAtRunTime] : [])],
 });
 
 const blob = join(work, 'sea-prep.blob');

@@ -9,7 +9,7 @@ import {Config, Plugin, run, flush, handle} from '@oclif/core';
 import pjson from '../../package.json' with {type: 'json'};
 import manifest from '../../oclif.manifest.json' with {type: 'json'};
 import {COMMANDS} from '../../dist/commands-index.js';
-import {refreshRuntimeState} from './runtime-state.js';
+import {refreshRuntimeState} from './runtime-state.cjs';
 
 const VERSION_FLAGS = new Set(['--version', '-v', 'version']);
 
