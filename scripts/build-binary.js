@@ -35,7 +35,9 @@ const run = (cmd, args) => {
 
 rmSync(work, {recursive: true, force: true});
 mkdirSync(work, {recursive: true});
-const common = {bundle: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning'};
+// Minified (a snapshot holds the source text too, and start-up deserializes all of it), names kept
+// (error and class names appear in output: the JSON envelope's `name`).
+const common = {bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning'};
 const kube = join(work, 'kube.cjs');
 await build({...common, entryPoints: [join(root, 'scripts', 'sea', 'kube-entry.js')], outfile: kube});
 const kubeCache = join(work, 'kube.cache');
