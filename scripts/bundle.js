@@ -9,6 +9,7 @@ import {readdirSync, writeFileSync, rmSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {lazyPackages} from './esbuild-lazy.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -68,5 +69,9 @@ await build({
   target: 'node20',
   external: ['@kubernetes/client-node', 'typescript'],
   banner: {js: "import {createRequire as __ocrCreateRequire} from 'node:module'; const require = __ocrCreateRequire(import.meta.url);"},
+  // oclif requires these when it loads; a light command never uses them (help templates, globbing,
+  // config-file search, spinners, and semver for an engine check that cannot find oclif's
+  // package.json inside a bundle anyway): evaluated on first use only.
+  plugins: [lazyPackages(['ejs', 'minimatch', 'tinyglobby', 'lilconfig', 'cli-spinners', 'semver'], root)],
   logLevel: 'warning',
 });
