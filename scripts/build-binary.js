@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // npm run build:binary: dist/oc-registries-linux-x64 (+ .sha256), a Node single executable application.
 // 1. esbuild bundles scripts/sea/main.js with every dependency into one CommonJS script (inside a
-//    single executable `require` reaches built-in modules only), except the Kubernetes client: 14 MB
-//    of generated models would make every start deserialize or compile them. It is a second bundle,
-//    embedded as an asset with its V8 code cache and evaluated when a command first needs it.
+//    single executable `require` reaches built-in modules only), except the Kubernetes client (14 MB
+//    of generated models) and the interactive prompts (character-set tables): every start would
+//    deserialize them. They are bundles of their own, embedded as assets with their V8 code cache and
+//    evaluated when a command first needs them.
 // 2. `node --experimental-sea-config` turns them into a blob (a startup snapshot, or a code cache
 //    with SEA_MODE=codecache), 3. postject injects the blob into a copy of this machine's node binary.
 import {spawnSync} from 'node:child_process';
@@ -38,16 +39,30 @@ mkdirSync(work, {recursive: true});
 // Minified (a snapshot holds the source text too, and start-up deserializes all of it), names kept
 // (error and class names appear in output: the JSON envelope's `name`).
 const common = {bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning'};
-const kube = join(work, 'kube.cjs');
-await build({...common, entryPoints: [join(root, 'scripts', 'sea', 'kube-entry.js')], outfile: kube});
-const kubeCache = join(work, 'kube.cache');
-run(process.execPath, [join(root, 'scripts', 'sea', 'code-cache.cjs'), kube, kubeCache]);
+// Packages kept out of the snapshot: embedded as assets, loaded on first use (scripts/sea/asset-module.cjs).
+const EMBEDDED = {'@kubernetes/client-node': 'kube', '@inquirer/prompts': 'prompts'};
+const assets = {};
+for (const [pkg, name] of Object.entries(EMBEDDED)) {
+  const file = join(work, `${name}.cjs`);
+  await build({...common, stdin: {contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: root, sourcefile: `${name}-entry.js`}, outfile: file});
+  const cache = join(work, `${name}.cache`);
+  run(process.execPath, [join(root, 'scripts', 'sea', 'code-cache.cjs'), file, cache]);
+  assets[`${name}.cjs`] = file;
+  assets[`${name}.cache`] = cache;
+}
 
 const main = join(work, 'main.cjs');
-const embeddedKube = {
-  name: 'embedded-kubernetes-client',
+const assetModule = join(root, 'scripts', 'sea', 'asset-module.cjs');
+const embedded = {
+  name: 'embedded-packages',
   setup(b) {
-    b.onResolve({filter: /^@kubernetes\/client-node$/}, () => ({path: join(root, 'scripts', 'sea', 'kube-asset.cjs')}));
+    const filter = new RegExp(`^(${Object.keys(EMBEDDED).map((p) => p.replace(/[/]/g, '\\/')).join('|')})$`);
+    b.onResolve({filter}, (a) => ({path: a.path, namespace: 'embedded'}));
+    b.onLoad({filter: /.*/, namespace: 'embedded'}, (a) => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: `module.exports = require(${JSON.stringify(assetModule)}).loadAsset(${JSON.stringify(EMBEDDED[a.path])});`,
+    }));
   },
 };
 // Modules that decide colour support when they load (from the terminal and the environment): in a
@@ -69,8 +84,14 @@ const loadAtRunTime = {
     b.onLoad({filter: /.*/, namespace: 'run-time'}, (a) => ({
       resolveDir: a.pluginData,
       loader: 'js',
+      // While the snapshot is built (scripts/sea/main.js warmUp), answer "no colour" without loading.
       contents: `let real; const load = () => (real ??= require(${JSON.stringify(a.path)}));
-module.exports = new Proxy(() => {}, {get: (_, k) => (k === '__esModule' ? undefined : load()[k]), has: (_, k) => k in load(), apply: (_, self, args) => Reflect.apply(load(), self, args)});`,
+const idle = ${a.path === 'ansis' ? '(s) => s' : 'false'};
+module.exports = new Proxy(() => {}, {
+  get: (_, k) => (k === '__esModule' ? undefined : globalThis.__ocrWarmingUp ? idle : load()[k]),
+  has: (_, k) => k in load(),
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+});`,
     }));
   },
 };
@@ -80,11 +101,12 @@ await build({
   outfile: main,
   // oclif's TypeScript lookup requires typescript in development only (absent, it skips).
   external: ['typescript'],
-  plugins: [embeddedKube, ...(mode === 'snapshot' ? [loadAtRunTime] : [])],
+  loader: {'.yaml': 'text'},
+  plugins: [embedded, ...(mode === 'snapshot' ? [loadAtRunTime] : [])],
 });
 
 const blob = join(work, 'sea-prep.blob');
-const seaConfig = {main, output: blob, disableExperimentalSEAWarning: true, assets: {'kube.cjs': kube, 'kube.cache': kubeCache}, ...(mode === 'snapshot' ? {useSnapshot: true} : {useCodeCache: true})};
+const seaConfig = {main, output: blob, disableExperimentalSEAWarning: true, assets, ...(mode === 'snapshot' ? {useSnapshot: true} : {useCodeCache: true})};
 writeFileSync(join(work, 'sea-config.json'), JSON.stringify(seaConfig, null, 2));
 run(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')]);
 

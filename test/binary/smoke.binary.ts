@@ -6,7 +6,7 @@ import {expect} from 'chai';
 import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
-import {BINARY, nodeless, ROOT, runJs, runNodeless, type Result} from '../support/binary.js';
+import {BINARY, nodeless, ROOT, RUN_JS, runHost, runJs, runNodeless, type Result} from '../support/binary.js';
 import type {FakeApiServer} from '../support/fake-apiserver.js';
 import {MCD_PODS, startCluster} from '../support/verify-cluster.js';
 import {NODES_DIR} from '../support/gen-node-fixtures.js';
@@ -65,6 +65,19 @@ describe('single executable (no Node on the machine)', function () {
     const runs = [['--help'], [], ...topics.map((t) => [t]), ...commandIds.map((id) => [...id.split(':'), '--help'])];
     expect(runs.length).to.be.greaterThan(35);
     for (let i = 0; i < runs.length; i += 4) await Promise.all(runs.slice(i, i + 4).map((args) => same(args)));
+  });
+
+  it('on a terminal: the same colours, and help wrapped to the terminal\'s width (not the build machine\'s)', async () => {
+    // util-linux `script` gives the command a pseudo-terminal; stty sets its width.
+    const onTty = (cmd: string) => ['-qc', `stty cols 100; ${cmd}`, '/dev/null'];
+    for (const args of ['render --help', '--help', `render -f ${join(EXAMPLES, 'missing.yaml')}`]) {
+      const bin = await runNodeless(onTty(`oc-registries ${args}`), {program: 'script', env: {TERM: 'xterm', NO_COLOR: ''}});
+      const js = await runHost('script', onTty(`'${process.execPath}' '${RUN_JS}' ${args}`), {env: {TERM: 'xterm', NO_COLOR: ''}});
+      expect(bin.stdout, args).to.equal(js.stdout);
+    }
+    const help = await runNodeless(onTty('oc-registries render --help'), {program: 'script', env: {TERM: 'xterm', NO_COLOR: ''}});
+    expect(help.stdout).to.contain('\x1b[1mUSAGE');
+    expect(Math.max(...help.stdout.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd().length))).to.be.within(81, 100);
   });
 
   it('renders every example alike: node files, --json and an --out tree', async () => {

@@ -80,6 +80,11 @@ export function runNodeless(args: string[], opts: {env?: Record<string, string>;
   return collect('/bin/sh', ['-c', 'exec "$@"', 'sh', ...argv], {...opts, env});
 }
 
+/** Any program with this process's environment (Node on PATH). */
+export function runHost(cmd: string, args: string[], opts: {env?: Record<string, string>; cwd?: string} = {}): Promise<Result> {
+  return collect(cmd, args, {...opts, env: {...process.env, ...opts.env}});
+}
+
 /** bin/run.js under this Node: the reference the executable must match. */
 export function runJs(args: string[], opts: {env?: Record<string, string>; cwd?: string; input?: string} = {}): Promise<Result> {
   return collect(process.execPath, [RUN_JS, ...args], {...opts, env: {...process.env, NO_COLOR: '1', ...opts.env}});
