@@ -84,11 +84,9 @@ const loadAtRunTime = {
     b.onLoad({filter: /.*/, namespace: 'run-time'}, (a) => ({
       resolveDir: a.pluginData,
       loader: 'js',
-      // While the snapshot is built (scripts/sea/main.js warmUp), answer "no colour" without loading.
       contents: `let real; const load = () => (real ??= require(${JSON.stringify(a.path)}));
-const idle = ${a.path === 'ansis' ? '(s) => s' : 'false'};
 module.exports = new Proxy(() => {}, {
-  get: (_, k) => (k === '__esModule' ? undefined : globalThis.__ocrWarmingUp ? idle : load()[k]),
+  get: (_, k) => (k === '__esModule' ? undefined : load()[k]),
   has: (_, k) => k in load(),
   apply: (_, self, args) => Reflect.apply(load(), self, args),
 });`,
@@ -101,7 +99,6 @@ await build({
   outfile: main,
   // oclif's TypeScript lookup requires typescript in development only (absent, it skips).
   external: ['typescript'],
-  loader: {'.yaml': 'text'},
   plugins: [embedded, ...(mode === 'snapshot' ? [loadAtRunTime] : [])],
 });
 
