@@ -193,7 +193,7 @@ describe('single executable (no Node on the machine)', function () {
     expect(c.stdout).to.match(/^add\t.*\nlist\t.*\nmigrate\t.*\nremove\t.*\n:4\n/);
   });
 
-  it('completes through the plugin completion scripts and the bash script', async () => {
+  it('completes through the plugin completion scripts and the bash, zsh and fish scripts', async () => {
     const plugin = await runNodeless(['mirror', 'remove', '-f', join(EXAMPLES, 'mirrors.yaml'), '--name', ''], {program: 'oc_complete-registries'});
     expect(plugin.stdout).to.equal('apps-tag-mirror\tImageTagMirrorSet\nrelease-mirror\tImageDigestMirrorSet\n:4\n');
     await same(['completion', 'bash']);
@@ -202,5 +202,21 @@ describe('single executable (no Node on the machine)', function () {
     const script = 'source <(oc-registries completion bash); COMP_WORDS=(oc-registries render --format ""); COMP_CWORD=3; _oc_registries_complete; printf "%s\\n" "${COMPREPLY[@]}"';
     const bash = await runNodeless(['-c', script], {program: 'bash'});
     expect(bash.stdout).to.equal('files\nmachineconfig\n');
+    // fish completes a command line itself (complete -C); zsh's completion system is stood in for
+    // by functions that print what the script hands to it.
+    const mirrors = join(EXAMPLES, 'mirrors.yaml');
+    const fish = await runNodeless(['-c', `oc-registries completion fish | source; complete -C "oc-registries mirror remove -f ${mirrors} --kind idms --name "`], {program: 'fish'});
+    expect(fish.stdout).to.equal('release-mirror\tImageDigestMirrorSet\n');
+    const zshScript = [
+      '_describe() { local -a c; c=("${(@P)4}"); print -l -- $c; }',
+      '_files() { print FILES; }',
+      '_path_files() { print "DIRS $*"; }',
+      'compdef() { :; }',
+      'source <(oc-registries completion zsh)',
+      'words=(oc-registries mirror ""); CURRENT=3; _oc_registries',
+      'words=(oc-registries render --out ""); CURRENT=4; _oc_registries',
+    ].join('\n');
+    const zsh = await runNodeless(['-c', zshScript], {program: 'zsh'});
+    expect(zsh.stdout.split('\n').map((l) => l.split(':')[0])).to.deep.equal(['add', 'list', 'migrate', 'remove', 'DIRS -/', '']);
   });
 });
