@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes oclif.manifest.json from the built commands (dist/), so help and command
 // lookup never import every command at start-up. Run by `npm run build`;
-// `--check` exits 1 when the committed manifest is stale.
+// `--check` exits 1 when the manifest on disk is stale; `--print` writes the current one to stdout.
 import {readFileSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {dirname, join} from 'node:path';
@@ -17,7 +17,9 @@ await plugin.load();
 const manifest = {...plugin.manifest, commands: Object.fromEntries(Object.entries(plugin.manifest.commands).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))};
 const text = JSON.stringify(manifest, null, 2) + '\n';
 const file = join(root, 'oclif.manifest.json');
-if (process.argv.includes('--check')) {
+if (process.argv.includes('--print')) {
+  process.stdout.write(text);
+} else if (process.argv.includes('--check')) {
   let current = '';
   try {
     current = readFileSync(file, 'utf8');

@@ -8,7 +8,7 @@ import {homedir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {parse} from 'yaml';
 import {loadManifests, type LoadResult} from '../model/manifests.js';
-import {BUILT_IN_POOLS} from '../render/service.js';
+import {BUILT_IN_POOLS} from '../render/evaluate.js';
 import {readManifests} from './manifest-files.js';
 
 /** Where the configuration comes from, as the command line being completed says. */

@@ -12,8 +12,10 @@ import {basename, dirname, join} from 'node:path';
 import {isMap, isScalar, isSeq, parseAllDocuments, stringify, type Document, type Node} from 'yaml';
 import {diffLines} from '../lib/unified-diff.js';
 import {ConflictError, UserError} from '../lib/errors.js';
-import type {CurrentObject} from '../model/edit.js';
-import type {ObjectChange} from '../model/plan.js';
+import type {CurrentObject, ObjectKey} from '../model/edit.js';
+import {LIST_KEY} from '../model/mirrors.js';
+import type {MirrorSetKind} from '../model/types.js';
+import type {ObjectChange} from '../render/plan.js';
 
 const canon = (x: unknown): string => JSON.stringify(sortKeys(x));
 function sortKeys(x: unknown): unknown {
@@ -143,6 +145,20 @@ async function atomicWrite(path: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * A mirror set replaced in place by one of another kind (ICSP -> IDMS): rename its rule list key first, so
+ * the rules and their comments stay where they are instead of being removed and written again.
+ */
+function renameMirrorListKey(d: Document, after: Record<string, unknown>): void {
+  const from = d.get('kind') as string | undefined;
+  const to = after.kind as string | undefined;
+  if (!from || !to || from === to || !(from in LIST_KEY) || !(to in LIST_KEY)) return;
+  const spec = d.get('spec', true);
+  if (!isMap(spec)) return;
+  const pair = spec.items.find((p) => isScalar(p.key) && p.key.value === LIST_KEY[from as MirrorSetKind]);
+  if (pair && isScalar(pair.key)) pair.key.value = LIST_KEY[to as MirrorSetKind];
+}
+
 /** Where new objects go: the file holding the Image, else the first -f file, else a new file in the first -f directory. */
 async function targetForNew(objects: CurrentObject[], paths: string[]): Promise<string> {
   const image = objects.find((o) => o.kind === 'Image' && o.file);
@@ -166,8 +182,12 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
     if (!e) edits.set(file, (e = {file, docs: new Map(), appended: []}));
     return e;
   };
+  const find = (k: ObjectKey) => objects.find((o) => o.kind === k.kind && o.name === k.name && (o.namespace ?? '') === (k.namespace ?? ''));
+  const sameKey = (a: ObjectKey, b: ObjectKey) => a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
   for (const ch of changes) {
-    const obj = objects.find((o) => o.kind === ch.kind && o.name === ch.name && (o.namespace ?? '') === (ch.namespace ?? ''));
+    // An object replaced in place by another: its document already holds the new object.
+    if (!ch.after && changes.some((c) => c.replaces && sameKey(c.replaces, ch))) continue;
+    const obj = find(ch.replaces ?? ch);
     if (obj) {
       if (!obj.file || obj.doc === undefined || obj.file === '<stdin>') throw new UserError(`${ch.kind} ${ch.name} came from standard input, which cannot be edited in place`);
       editOf(obj.file).docs.set(obj.doc, ch.after);
@@ -202,6 +222,7 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
       // Render in the file's own sequence style (`key:\n- item` vs `key:\n  - item`), so lines line up.
       const opts = {lineWidth: 0, indentSeq: !compactSequences(segment)};
       const s0 = d.toString(opts);
+      renameMirrorListKey(d, after);
       d.contents = syncNode(d, d.contents, after) as typeof d.contents;
       let s1 = d.toString(opts);
       if (i > 0 && !s1.startsWith('---') && segment.trimStart().startsWith('---')) s1 = '---\n' + s1;

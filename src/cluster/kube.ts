@@ -27,6 +27,19 @@ export interface Kube {
 
 /** Kubeconfig merged like kubectl: --kubeconfig, else the KUBECONFIG list, else ~/.kube/config. */
 export async function connect(opts: KubeOptions): Promise<Kube> {
+  const {mod, config} = await loadKubeconfig(opts);
+  if (opts.context) {
+    if (!config.getContextObject(opts.context)) throw new ClusterError(`context ${opts.context} is not in the kubeconfig (have: ${config.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    config.setCurrentContext(opts.context);
+  }
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new ClusterError('no current cluster in the kubeconfig: use --kubeconfig/--context, log in with `oc login`, or pass -f to work on manifests');
+  const ctx = config.getContextObject(config.getCurrentContext());
+  return {mod, config, server: cluster.server, user: ctx?.user ?? config.getCurrentUser()?.name ?? 'unknown'};
+}
+
+/** The kubeconfig, loaded and merged as `connect` does, without selecting a context. */
+export async function loadKubeconfig(opts: Pick<KubeOptions, 'kubeconfig'>): Promise<{mod: ClientModule; config: InstanceType<ClientModule['KubeConfig']>}> {
   const mod = await loadClient();
   const config = new mod.KubeConfig();
   try {
@@ -36,14 +49,7 @@ export async function connect(opts: KubeOptions): Promise<Kube> {
   } catch (e) {
     throw new ClusterError(`cannot load kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message}`);
   }
-  if (opts.context) {
-    if (!config.getContextObject(opts.context)) throw new ClusterError(`context ${opts.context} is not in the kubeconfig (have: ${config.getContexts().map((c) => c.name).join(', ') || 'none'})`);
-    config.setCurrentContext(opts.context);
-  }
-  const cluster = config.getCurrentCluster();
-  if (!cluster) throw new ClusterError('no current cluster in the kubeconfig: use --kubeconfig/--context, log in with `oc login`, or pass -f to work on manifests');
-  const ctx = config.getContextObject(config.getCurrentContext());
-  return {mod, config, server: cluster.server, user: ctx?.user ?? config.getCurrentUser()?.name ?? 'unknown'};
+  return {mod, config};
 }
 
 /**

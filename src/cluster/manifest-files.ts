@@ -11,6 +11,8 @@ async function walk(dir: string, out: string[]): Promise<void> {
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
+    // oc-mirror v2 writes its signature ConfigMap twice (JSON and YAML): read it once.
+    if (e.name === 'signature-configmap.json' && entries.some((x) => x.name === 'signature-configmap.yaml')) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) await walk(p, out);
     else if (e.isFile() && MANIFEST_EXT.test(e.name)) out.push(p);

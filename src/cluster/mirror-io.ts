@@ -1,11 +1,17 @@
 /**
- * Writing `mirror migrate` output to files: atomically, every file staged
+ * Writing new files (an edit exported with --out): atomically, every file staged
  * before any is renamed into place. (Live writes go through write-live.ts.)
  */
 import {mkdir, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {UserError} from '../lib/errors.js';
-import type {FileEdit} from '../model/manifest-edit.js';
+
+/** A file's new text (`before` undefined: the file does not exist yet). */
+export interface FileEdit {
+  file: string;
+  before?: string;
+  after: string;
+}
 
 /**
  * Write all files or none: each goes to a temporary name next to its target

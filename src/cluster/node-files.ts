@@ -107,13 +107,21 @@ export interface ReadNodeOptions {
   /** machine-config-daemon pod on the node (for --via mcd). */
   mcdPod?: string;
   extraPaths?: string[];
+  /** oc's own flags naming the cluster (`--kubeconfig=F`, `--context=C`), so oc reads the same cluster as the API calls. */
+  ocFlags?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
-export function ocArgs(node: string, opts: Pick<ReadNodeOptions, 'via' | 'mcdPod' | 'extraPaths'>): string[] {
+/** The oc flags for an explicitly chosen kubeconfig / context (none: oc uses its own current context, as before). */
+export function ocClusterFlags(o: {kubeconfig?: string; context?: string}): string[] {
+  return [...(o.kubeconfig ? [`--kubeconfig=${o.kubeconfig}`] : []), ...(o.context ? [`--context=${o.context}`] : [])];
+}
+
+export function ocArgs(node: string, opts: Pick<ReadNodeOptions, 'via' | 'mcdPod' | 'extraPaths' | 'ocFlags'>): string[] {
   const script = readScript(opts.extraPaths);
-  if (opts.via === 'mcd') return ['exec', '-n', MCD_NAMESPACE, opts.mcdPod ?? '', '-c', MCD_CONTAINER, '--', 'sh', '-c', script, 'sh', '/rootfs'];
-  return ['debug', `node/${node}`, '--quiet', '--', 'chroot', '/host', 'sh', '-c', script, 'sh', '/'];
+  const flags = opts.ocFlags ?? [];
+  if (opts.via === 'mcd') return ['exec', '-n', MCD_NAMESPACE, opts.mcdPod ?? '', '-c', MCD_CONTAINER, ...flags, '--', 'sh', '-c', script, 'sh', '/rootfs'];
+  return ['debug', `node/${node}`, '--quiet', ...flags, '--', 'chroot', '/host', 'sh', '-c', script, 'sh', '/'];
 }
 
 export type NodeReadResult =

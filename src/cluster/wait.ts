@@ -3,7 +3,8 @@
  * out a new rendered configuration, printing progress on stderr. A degraded pool
  * or the timeout is a cluster error (exit 3).
  */
-import {ClusterError, UserError} from '../lib/errors.js';
+import {ClusterError} from '../lib/errors.js';
+import {clock} from './clock.js';
 import {clusterError, type Kube} from './kube.js';
 
 const MCP = {group: 'machineconfiguration.openshift.io', version: 'v1', plural: 'machineconfigpools'};
@@ -20,23 +21,6 @@ export interface PoolStatus {
   degradedMachineCount: number;
   degraded?: string;
   paused: boolean;
-}
-
-/** `30m`, `90s`, `1h`, `1h30m` or plain seconds -> milliseconds. */
-export function parseDuration(s: string): number {
-  const t = s.trim();
-  if (/^\d+$/.test(t)) return Number(t) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let m: RegExpExecArray | null;
-  let consumed = 0;
-  while ((m = re.exec(t))) {
-    const n = Number(m[1]);
-    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
-    consumed = re.lastIndex;
-  }
-  if (consumed !== t.length || t === '') throw new UserError(`--timeout ${s}: not a duration (use e.g. 30m, 90s, 1h)`);
-  return total;
 }
 
 export function poolStatus(o: Record<string, unknown>): PoolStatus {
@@ -75,7 +59,6 @@ export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;
   progress: (line: string) => void;
-  now?: () => number;
 }
 
 export interface WaitResult {
@@ -89,7 +72,8 @@ function done(p: PoolStatus, before: string | undefined): boolean {
 }
 
 export async function waitForPools(kube: Kube, opts: WaitOptions): Promise<WaitResult> {
-  const now = opts.now ?? Date.now;
+  const c = clock();
+  const now = () => c.now();
   const start = now();
   const interval = opts.intervalMs ?? 5000;
   const last = new Map<string, string>();
@@ -107,6 +91,6 @@ export async function waitForPools(kube: Kube, opts: WaitOptions): Promise<WaitR
       const pending = pools.filter((p) => !done(p, opts.before.get(p.name))).map((p) => p.name);
       throw new ClusterError(`timed out after ${Math.round((now() - start) / 1000)}s waiting for pool(s) ${pending.join(', ') || opts.pools.join(', ')} to update`, 'the change is applied; follow it with `oc get mcp -w`');
     }
-    await new Promise((r) => setTimeout(r, interval));
+    await c.sleep(interval);
   }
 }

@@ -7,7 +7,7 @@
 import {UserError} from '../lib/errors.js';
 import {ExitCode} from '../lib/exit-codes.js';
 import {clusterError, statusOf, type Kube} from './kube.js';
-import type {ObjectChange} from '../model/plan.js';
+import type {ObjectChange} from '../render/plan.js';
 
 export interface ApiResource {
   group: string;
@@ -23,6 +23,10 @@ export const WRITE_RESOURCES: Record<string, ApiResource> = {
   ImageTagMirrorSet: {group: 'config.openshift.io', version: 'v1', plural: 'imagetagmirrorsets', namespaced: false},
   ImageContentSourcePolicy: {group: 'operator.openshift.io', version: 'v1alpha1', plural: 'imagecontentsourcepolicies', namespaced: false},
   ConfigMap: {group: '', version: 'v1', plural: 'configmaps', namespaced: true},
+  // Passed through by `mirror apply --include-catalogs` (oc-mirror output).
+  CatalogSource: {group: 'operators.coreos.com', version: 'v1alpha1', plural: 'catalogsources', namespaced: true},
+  ClusterCatalog: {group: 'olm.operatorframework.io', version: 'v1', plural: 'clustercatalogs', namespaced: false},
+  UpdateService: {group: 'updateservice.operator.openshift.io', version: 'v1', plural: 'updateservices', namespaced: true},
 };
 
 /** A write lost an optimistic-concurrency race (409): re-read and re-plan. */
@@ -67,6 +71,11 @@ export async function applyLive(kube: Kube, changes: ObjectChange[]): Promise<Ap
         if (ch.action === 'create') res = await core.createNamespacedConfigMap({namespace, body: body as never});
         else if (ch.action === 'update') res = await core.replaceNamespacedConfigMap({name: ch.name, namespace, body: body as never});
         else res = await core.deleteNamespacedConfigMap({name: ch.name, namespace});
+      } else if (r.namespaced) {
+        const base = {group: r.group, version: r.version, plural: r.plural, namespace: ch.namespace ?? 'default'};
+        if (ch.action === 'create') res = await custom.createNamespacedCustomObject({...base, body: body!});
+        else if (ch.action === 'update') res = await custom.replaceNamespacedCustomObject({...base, name: ch.name, body: body!});
+        else res = await custom.deleteNamespacedCustomObject({...base, name: ch.name});
       } else {
         const base = {group: r.group, version: r.version, plural: r.plural};
         if (ch.action === 'create') res = await custom.createClusterCustomObject({...base, body: body!});

@@ -1,41 +1,29 @@
 /**
- * Predicted node disruption of a change to the rendered node files, following
- * the machine-config daemon (MCO pkg/daemon): the default node disruption
- * policies (pkg/apihelpers/apihelpers.go defaultClusterPolicies, OpenShift 4.17
- * and later) and, before that, calculatePostConfigChangeActionFromMCDiffs
- * (pkg/daemon/update.go), which give the same action for these files:
- *   /etc/containers/registries.conf   Special: CRI-O reload, drain unless the
- *                                     change is "safe" (isSafeContainerRegistryConfChanges, drain.go)
- *   /etc/containers/policy.json       CRI-O reload
- *   /etc/containers/registries.d/...  CRI-O reload
- *   /etc/crio/policies/...            CRI-O reload
- *   any other file (e.g. the search
- *   registries drop-in)               no policy: drain and reboot
- * Files under /etc/docker/certs.d are written by the daemon's certificate writer
- * from the ControllerConfig, outside any MachineConfig: no disruption.
+ * Levels, texts and the registries.conf safe-change rule of the node disruption
+ * prediction. Which action each file gets (the cluster's node disruption
+ * policies, or the fixed rules before 4.17) is decided in node-disruption.ts.
  * Pure.
  */
 import {parse as parseToml} from 'smol-toml';
 
-export type DisruptionLevel = 'none' | 'crio-reload' | 'drain' | 'drain-reboot';
+export type DisruptionLevel = 'none' | 'crio-reload' | 'services' | 'drain' | 'drain-reboot';
 
-export const DISRUPTION_ORDER: DisruptionLevel[] = ['none', 'crio-reload', 'drain', 'drain-reboot'];
+export const DISRUPTION_ORDER: DisruptionLevel[] = ['none', 'crio-reload', 'services', 'drain', 'drain-reboot'];
 
 export const DISRUPTION_TEXT: Record<DisruptionLevel, string> = {
   none: 'none',
   'crio-reload': 'CRI-O reload (no drain, no reboot)',
+  services: 'service reload or restart (no drain, no reboot)',
   drain: 'drain, then CRI-O reload (no reboot)',
   'drain-reboot': 'drain and reboot',
 };
-
-/** Which releases the prediction is for. */
-export const DISRUPTION_BASIS =
-  'MCO default node disruption policies (OpenShift 4.17 and later); the post-config-change rules of earlier 4.x releases give the same action for these files';
 
 export interface FileDisruption {
   path: string;
   level: DisruptionLevel;
   reason: string;
+  /** Which rule decided it (node-disruption.ts). */
+  rule?: string;
 }
 
 export interface PoolDisruption {
@@ -46,11 +34,6 @@ export interface PoolDisruption {
   /** The release basis of the prediction. */
   release: string;
 }
-
-const REGISTRIES_CONF = '/etc/containers/registries.conf';
-const RELOAD_FILES = ['/etc/containers/policy.json', '/etc/machine-config-daemon/no-reboot/containers-gpg.pub'];
-const RELOAD_DIRS = ['/etc/containers/registries.d', '/etc/crio/policies'];
-const DAEMON_DIRS = ['/etc/docker/certs.d'];
 
 export function maxLevel(levels: DisruptionLevel[]): DisruptionLevel {
   let best = 0;
@@ -135,21 +118,4 @@ export function registriesConfDrainReason(oldText: string, newText: string): str
     }
   }
   return undefined;
-}
-
-/** The action for one changed file. `before`/`after` are undefined when the file is absent. */
-export function fileDisruption(path: string, before: string | undefined, after: string | undefined): FileDisruption {
-  if (DAEMON_DIRS.some((d) => path.startsWith(d + '/'))) {
-    return {path, level: 'none', reason: `${path}: written by the machine-config daemon from the trusted-CA ConfigMap, outside any MachineConfig`};
-  }
-  if (path === REGISTRIES_CONF) {
-    const why = registriesConfDrainReason(before ?? '', after ?? '');
-    return why
-      ? {path, level: 'drain', reason: `${path}: ${why} (not a drain-free change)`}
-      : {path, level: 'crio-reload', reason: `${path}: only drain-free changes (digest-only mirrors added)`};
-  }
-  if (RELOAD_FILES.includes(path) || RELOAD_DIRS.some((d) => path.startsWith(d + '/'))) {
-    return {path, level: 'crio-reload', reason: `${path}: CRI-O reload`};
-  }
-  return {path, level: 'drain-reboot', reason: `${path}: no node disruption policy covers this file, so the daemon drains and reboots`};
 }

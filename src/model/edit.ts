@@ -4,7 +4,7 @@
  * (e.g. `mirror`) supply their own Editor and reuse the rest of the pipeline.
  */
 import type {Problem} from '../lib/errors.js';
-import type {Warning} from '../lib/warnings.js';
+import type {Warning} from './warnings.js';
 import {explainBadScope, sourcePattern} from './scope.js';
 
 /** An object as read (live) or loaded (manifests): identity plus its full body. */
@@ -29,6 +29,8 @@ export interface ObjectKey {
 /** One object the editor wants changed: `after` undefined deletes it. */
 export interface EditChange extends ObjectKey {
   after: Record<string, unknown> | undefined;
+  /** In manifest files, the new object takes the place (document, comments) of this one, which the edit deletes. */
+  replaces?: ObjectKey;
 }
 
 export interface EditContext {

@@ -15,7 +15,8 @@
  * - import allowlist: see import-allowlist.ts.
  */
 import {admitImport, type ImportVerdict} from './import-allowlist.js';
-import {CERT_DIRS, loadNodeConfig, POLICY_JSON, type NodeConfig, type NodeFileIn} from './node-config.js';
+import {loadNodeConfig, type NodeConfig} from './node-config.js';
+import {CERT_DIRS, POLICY_JSON_PATH, type NodeFileText} from './node-files.js';
 import {decidePolicy, type PolicyDecision} from './policy-match.js';
 import {parseNormalizedNamed, parseReference, refName, refString, ReferenceError, type ImageReference} from './reference.js';
 import type {PullFromMirror} from './registries-conf.js';
@@ -275,9 +276,13 @@ function resolveShortName(cfg: NodeConfig, input: string, notes: string[]): {ref
   return {refs, info};
 }
 
-export function explainImage(files: NodeFileIn[], input: string, opts: ExplainOptions = {}): ExplainResult {
-  const policyPath = opts.policyPath ?? POLICY_JSON;
-  const cfg = loadNodeConfig(files, policyPath);
+export function explainImage(files: NodeFileText[], input: string, opts: ExplainOptions = {}): ExplainResult {
+  return explainWithConfig(loadNodeConfig(files, opts.policyPath ?? POLICY_JSON_PATH), input, opts);
+}
+
+/** The same, on node files already loaded (with opts.policyPath): many images, one parse. */
+export function explainWithConfig(cfg: NodeConfig, input: string, opts: ExplainOptions = {}): ExplainResult {
+  const policyPath = opts.policyPath ?? POLICY_JSON_PATH;
   const notes: string[] = [];
   const text = input.replace(/^docker:\/\//, '');
   let refs: ImageReference[];
@@ -303,7 +308,7 @@ export function explainImage(files: NodeFileIn[], input: string, opts: ExplainOp
     }
     return r;
   });
-  const candidates = refs.map((r) => explainCandidate(cfg, r, notes, policyPath === POLICY_JSON ? 'policy.json' : policyPath));
+  const candidates = refs.map((r) => explainCandidate(cfg, r, notes, policyPath === POLICY_JSON_PATH ? 'policy.json' : policyPath));
   if (shortName) {
     const ok = candidates.find((c) => c.outcome === 'pull' || c.outcome === 'signature-required');
     if (ok) shortName.firstPullable = ok.reference;

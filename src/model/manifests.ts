@@ -7,67 +7,13 @@
 import jsyaml from 'js-yaml';
 import {LineCounter, parseDocument, isNode} from 'yaml';
 import type {Problem} from '../lib/errors.js';
+import {acmObjectDefinitions} from './acm-unwrap.js';
+import {checkSchema, schemas, typeName} from './manifest-schema.js';
 import {suggest} from './suggest.js';
 import {emptyState, type ClusterState, type MirrorRule, type MirrorSet, type MirrorSetKind} from './types.js';
 
-type Schema = 'string' | 'bool' | 'int' | 'any' | 'stringMap' | {list: Schema} | {fields: Record<string, Schema>};
-
-const str: Schema = 'string';
-const strList: Schema = {list: str};
-const objectTop = (spec: Schema, extra: Record<string, Schema> = {}): Schema => ({
-  fields: {apiVersion: str, kind: str, metadata: 'any', spec, status: 'any', ...extra},
-});
-
-const mirrorRule = (withPolicy: boolean): Schema => ({
-  fields: withPolicy ? {source: str, mirrors: strList, mirrorSourcePolicy: str} : {source: str, mirrors: strList},
-});
-
-/** ClusterImagePolicy / ImagePolicy spec (openshift/api config/v1 types_image_policy.go); []byte fields are base64 strings. */
-const signaturePolicySpec: Schema = {
-  fields: {
-    scopes: strList,
-    policy: {
-      fields: {
-        rootOfTrust: {
-          fields: {
-            policyType: str,
-            publicKey: {fields: {keyData: str, rekorKeyData: str}},
-            fulcioCAWithRekor: {fields: {fulcioCAData: str, rekorKeyData: str, fulcioSubject: {fields: {oidcIssuer: str, signedEmail: str}}}},
-            pki: {fields: {caRootsData: str, caIntermediatesData: str, pkiCertificateSubject: {fields: {email: str, hostname: str}}}},
-          },
-        },
-        signedIdentity: {
-          fields: {
-            matchPolicy: str,
-            exactRepository: {fields: {repository: str}},
-            remapIdentity: {fields: {prefix: str, signedPrefix: str}},
-          },
-        },
-      },
-    },
-  },
-};
-
-/** Field schemas of the objects the tool reads (openshift/api). */
-const schemas: Record<string, Schema> = {
-  Image: objectTop({
-    fields: {
-      allowedRegistriesForImport: {list: {fields: {domainName: str, insecure: 'bool'}}},
-      externalRegistryHostnames: strList,
-      additionalTrustedCA: {fields: {name: str}},
-      registrySources: {
-        fields: {insecureRegistries: strList, blockedRegistries: strList, allowedRegistries: strList, containerRuntimeSearchRegistries: strList},
-      },
-      imageStreamImportMode: str,
-    },
-  }),
-  ImageDigestMirrorSet: objectTop({fields: {imageDigestMirrors: {list: mirrorRule(true)}}}),
-  ImageTagMirrorSet: objectTop({fields: {imageTagMirrors: {list: mirrorRule(true)}}}),
-  ImageContentSourcePolicy: objectTop({fields: {repositoryDigestMirrors: {list: mirrorRule(false)}}}),
-  ClusterImagePolicy: objectTop(signaturePolicySpec),
-  ImagePolicy: objectTop(signaturePolicySpec),
-  ConfigMap: {fields: {apiVersion: str, kind: str, metadata: 'any', data: 'stringMap', binaryData: 'any', immutable: 'bool'}},
-};
+/** As Kubernetes reads YAML (sigs.k8s.io/yaml): timestamps stay strings (js-yaml's default makes them Dates), merge keys work. */
+const K8S_SCHEMA = jsyaml.CORE_SCHEMA.extend({implicit: [(jsyaml as unknown as {types: {merge: jsyaml.Type}}).types.merge]});
 
 /** apiVersion each kind must have. */
 export const KINDS: Record<string, string> = {
@@ -81,6 +27,8 @@ export const KINDS: Record<string, string> = {
   ConfigMap: 'v1',
   MachineConfigPool: 'machineconfiguration.openshift.io/v1',
   MachineConfig: 'machineconfiguration.openshift.io/v1',
+  MachineConfiguration: 'operator.openshift.io/v1', // node disruption policies (node-disruption.ts)
+  ...{CatalogSource: 'operators.coreos.com/v1alpha1', ClusterCatalog: 'olm.operatorframework.io/v1', UpdateService: 'updateservice.operator.openshift.io/v1'}, // oc-mirror pass-through
 };
 
 const listKeys: Record<MirrorSetKind, string> = {
@@ -158,50 +106,6 @@ export function pinpoint(problems: Problem[], texts: Map<string, string>): Probl
     }
     return p;
   });
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'list';
-  return typeof v === 'object' ? 'object' : typeof v;
-}
-
-function checkSchema(v: unknown, s: Schema, path: string, out: Problem[], source: string): void {
-  if (v === null || v === undefined || s === 'any') return;
-  if (s === 'string' || s === 'bool' || s === 'int') {
-    const want = s === 'string' ? 'string' : s === 'bool' ? 'boolean' : 'number';
-    if (typeof v !== want) out.push({field: path, value: v, message: `must be a ${s === 'bool' ? 'boolean' : s}, not a ${typeName(v)}`, source});
-    return;
-  }
-  if (s === 'stringMap') {
-    if (typeName(v) !== 'object') out.push({field: path, message: `must be a map of strings, not a ${typeName(v)}`, source});
-    else for (const [k, x] of Object.entries(v as object)) if (typeof x !== 'string') out.push({field: `${path}.${k}`, message: `must be a string, not a ${typeName(x)}`, source});
-    return;
-  }
-  if ('list' in s) {
-    if (!Array.isArray(v)) {
-      out.push({field: path, message: `must be a list, not a ${typeName(v)}`, source});
-      return;
-    }
-    v.forEach((x, i) => {
-      if (x === null && s.list === 'string') out.push({field: `${path}[${i}]`, message: 'must be a string, not null', source});
-      else checkSchema(x, s.list, `${path}[${i}]`, out, source);
-    });
-    return;
-  }
-  if (typeName(v) !== 'object') {
-    out.push({field: path, message: `must be an object, not a ${typeName(v)}`, source});
-    return;
-  }
-  const known = Object.keys(s.fields);
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    const sub = s.fields[k];
-    const field = path ? `${path}.${k}` : k;
-    if (sub === undefined) {
-      const hint = suggest(k, known);
-      out.push({field, message: `unknown field${hint ? `; did you mean ${hint}?` : ` (known: ${known.join(', ')})`}`, source});
-    } else checkSchema(x, sub, field, out, source);
-  }
 }
 
 function asStringList(v: unknown): string[] | undefined {
@@ -284,6 +188,11 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       problems.push({field: typeof kind !== 'string' ? 'kind' : 'apiVersion', message: 'is missing: every manifest needs apiVersion and kind', source});
       return;
     }
+    const wrapped = acmObjectDefinitions(body);
+    if (wrapped) {
+      for (const o of wrapped) addObject(o, file, line, doc);
+      return;
+    }
     if (kind === 'List' || kind.endsWith('List')) {
       const items = body.items;
       if (Array.isArray(items)) for (const it of items) if (it && typeof it === 'object') addObject(it as Record<string, unknown>, file, line, doc);
@@ -348,6 +257,8 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
         state.hasClusterVersion = true;
         const img = get(body, 'status', 'desired', 'image');
         if (typeof img === 'string') state.releaseImage = img;
+        const version = get(body, 'status', 'desired', 'version');
+        if (typeof version === 'string' && version !== '') state.releaseVersion = version;
         return;
       }
       case 'ImageContentSourcePolicy':
@@ -414,7 +325,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
     splitDocuments(input.text).forEach((d, i) => {
       let body: unknown;
       try {
-        body = jsyaml.load(d.text, {filename: file});
+        body = jsyaml.load(d.text, {filename: file, schema: K8S_SCHEMA});
       } catch (e) {
         const err = e as {reason?: string; message: string; mark?: {line: number}};
         const at = d.firstLine + (err.mark?.line ?? 0);

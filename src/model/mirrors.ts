@@ -5,7 +5,7 @@
  * state in, new objects and problems out.
  */
 import type {Problem} from '../lib/errors.js';
-import type {Warning} from '../lib/warnings.js';
+import type {Warning} from './warnings.js';
 import {explainBadScope, mirrorPattern, scopeIsNestedInsideScope, sourcePattern} from './scope.js';
 import type {ClusterState, MirrorRule, MirrorSet, MirrorSetKind} from './types.js';
 

@@ -5,21 +5,13 @@
  * exist. Pure: takes file paths and contents (e.g. the rendered node view).
  */
 import {parse as parseToml} from 'smol-toml';
+import {CERT_DIRS, POLICY_JSON_PATH, REGISTRIES_CONF_D, REGISTRIES_CONF_PATH, type NodeFileText} from './node-files.js';
 import type {Endpoint, PullFromMirror, RegistriesConf, Registry} from './registries-conf.js';
 import {loadRegistries, RegistriesConfError, type LoadedRegistry} from './sysregistries.js';
 
-export const REGISTRIES_CONF = '/etc/containers/registries.conf';
-export const REGISTRIES_CONF_D = '/etc/containers/registries.conf.d';
-export const POLICY_JSON = '/etc/containers/policy.json';
-/** docker/docker_client.go perHostCertDirs, in lookup order (after the user's ~/.config/containers/certs.d). */
-export const CERT_DIRS = ['/etc/containers/certs.d', '/etc/docker/certs.d'];
 
 export type ShortNameMode = 'enforcing' | 'permissive' | 'disabled';
 
-export interface NodeFileIn {
-  path: string;
-  content: string;
-}
 
 /** A registries.conf entry and the file that defined it. */
 export interface NodeRegistry extends LoadedRegistry {
@@ -165,7 +157,7 @@ export function parseRegistriesFile(path: string, text: string): ParsedFile {
 }
 
 /** policy.json as signature/policy_config.go accepts it (the parts explain needs). */
-export function parsePolicyJson(text: string, path: string = POLICY_JSON): PolicyJson {
+export function parsePolicyJson(text: string, path: string = POLICY_JSON_PATH): PolicyJson {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -196,23 +188,23 @@ export function parsePolicyJson(text: string, path: string = POLICY_JSON): Polic
 }
 
 /** A node's effective configuration from its files. Throws NodeConfigError as containers/image would fail. */
-export function loadNodeConfig(files: NodeFileIn[], policyPath: string = POLICY_JSON): NodeConfig {
+export function loadNodeConfig(files: NodeFileText[], policyPath: string = POLICY_JSON_PATH): NodeConfig {
   const byPath = new Map(files.map((f) => [f.path, f.content]));
-  const main = byPath.get(REGISTRIES_CONF);
+  const main = byPath.get(REGISTRIES_CONF_PATH);
   // No main file: containers/image continues with an empty configuration.
-  const base: ParsedFile = main === undefined ? {path: REGISTRIES_CONF, registries: [], aliases: new Map()} : parseRegistriesFile(REGISTRIES_CONF, main);
+  const base: ParsedFile = main === undefined ? {path: REGISTRIES_CONF_PATH, registries: [], aliases: new Map()} : parseRegistriesFile(REGISTRIES_CONF_PATH, main);
   const dropIns = files
     .filter((f) => f.path.startsWith(REGISTRIES_CONF_D + '/') && !f.path.slice(REGISTRIES_CONF_D.length + 1).includes('/') && f.path.endsWith('.conf'))
     .map((f) => f.path)
     .sort();
   const registryMap = new Map(base.registries.map((r) => [r.matchPrefix, r]));
   let search = base.search ?? [];
-  let searchOrigin = REGISTRIES_CONF;
+  let searchOrigin = REGISTRIES_CONF_PATH;
   let mode = base.shortNameMode;
-  let modeOrigin = base.shortNameMode ? REGISTRIES_CONF : undefined;
+  let modeOrigin = base.shortNameMode ? REGISTRIES_CONF_PATH : undefined;
   const aliases = new Map<string, Alias>();
-  for (const [k, v] of base.aliases) aliases.set(k, {value: v, file: REGISTRIES_CONF});
-  const read = [REGISTRIES_CONF];
+  for (const [k, v] of base.aliases) aliases.set(k, {value: v, file: REGISTRIES_CONF_PATH});
+  const read = [REGISTRIES_CONF_PATH];
   for (const path of dropIns) {
     const d = parseRegistriesFile(path, byPath.get(path)!);
     read.push(path);

@@ -80,6 +80,8 @@ export interface ClusterState {
   image?: ImageConfig;
   /** ClusterVersion status.desired.image; undefined when there is no ClusterVersion. */
   releaseImage?: string;
+  /** ClusterVersion status.desired.version (the release a disruption prediction is for). */
+  releaseVersion?: string;
   /** True when ClusterVersion `version` exists (MCO does nothing without it). */
   hasClusterVersion: boolean;
   mirrorSets: MirrorSet[];

@@ -5,7 +5,7 @@
  */
 import {stringify} from 'yaml';
 import {goMarshal} from './gojson.js';
-import type {NodeFile} from './mco.js';
+import type {NodeFileText} from '../model/node-files.js';
 
 export const IGNITION_VERSION = '3.5.0';
 
@@ -14,7 +14,7 @@ export function dataUrl(content: string): string {
 }
 
 /** spec.config exactly as MCO stores it (Go json.Marshal of the Ignition config). */
-export function ignitionRaw(files: NodeFile[]): string {
+export function ignitionRaw(files: NodeFileText[]): string {
   if (files.length === 0) return goMarshal({ignition: {version: IGNITION_VERSION}});
   return goMarshal({
     ignition: {version: IGNITION_VERSION},
@@ -33,7 +33,7 @@ export interface MachineConfigDoc {
   ignition: string;
 }
 
-export function machineConfig(pool: string, files: NodeFile[]): MachineConfigDoc {
+export function machineConfig(pool: string, files: NodeFileText[]): MachineConfigDoc {
   return {name: managedKey(pool), pool, ignition: ignitionRaw(files)};
 }
 
@@ -43,7 +43,7 @@ export function machineConfig(pool: string, files: NodeFile[]): MachineConfigDoc
  * generated-by-controller-version annotation is the MCO build's git hash, which
  * only the cluster knows; it is written when `controllerVersion` is given.
  */
-export function machineConfigYaml(pool: string, files: NodeFile[], opts: {imageUid?: string; controllerVersion?: string} = {}): string {
+export function machineConfigYaml(pool: string, files: NodeFileText[], opts: {imageUid?: string; controllerVersion?: string} = {}): string {
   const name = managedKey(pool);
   const obj = {
     apiVersion: 'machineconfiguration.openshift.io/v1',

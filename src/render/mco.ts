@@ -16,27 +16,23 @@ import {editRegistriesConfig, McoError} from './edit-registries.js';
 import {ScopeValidationError, updatePolicyJson} from './policy.js';
 import {
   existingConditions,
-  namespacedPolicyFiles,
-  namespacedPolicyJsons,
   orderDependentScopes,
   orderedPolicies,
   policyRequirement,
   requirementsOf,
-  sigstoreRegistriesYaml,
   validScopePolicies,
   type ImagePolicyStatus,
   type ScopePolicies,
 } from './sigstore.js';
+import {sigstoreRegistriesYaml} from './sigstore-yaml.js';
+import {namespacedPolicyFiles, namespacedPolicyJsons} from './crio-policies.js';
 import {encodeRegistriesConf} from './toml.js';
-import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, SEARCH_DROPIN_PATH, SIGSTORE_REGISTRIES_PATH, TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
+import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, SEARCH_DROPIN_PATH, SIGSTORE_REGISTRIES_PATH, type NodeFileText} from '../model/node-files.js';
+import {TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
 
 export {McoError};
 export {McoPanic, type ImagePolicyStatus} from './sigstore.js';
 
-export interface NodeFile {
-  path: string;
-  content: string;
-}
 
 /** A log line MCO writes while it drops part of the input and carries on. */
 export interface McoWarning {
@@ -63,7 +59,7 @@ export interface RenderOutcome {
   /** False when MCO would not create or touch the MachineConfig at all. */
   machineConfig: boolean;
   /** Files carried by 99-<pool>-generated-registries, in MachineConfig order. */
-  files: NodeFile[];
+  files: NodeFileText[];
   /** MCO refuses the whole sync: nodes keep their previous files. */
   error?: McoError;
   warnings: McoWarning[];
@@ -316,7 +312,7 @@ export function renderMco(state: ClusterState, hooks: MirrorRenderHooks = {}): R
       }
     }
     warnings.push(...orderWarnings(sp));
-    const files: NodeFile[] = [];
+    const files: NodeFileText[] = [];
     let registries: {toml: string; conf: RegistriesConf} | undefined;
     if (rs.insecureRegistries !== undefined || lists.registriesBlocked !== undefined || state.mirrorSets.length > 0) {
       try {

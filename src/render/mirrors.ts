@@ -4,19 +4,14 @@
  * whether blocking a scope would be silently dropped by MCO because the release payload has no usable mirror.
  * Pure: state in, answers out.
  */
-import {unifiedDiff} from '../lib/unified-diff.js';
-import {DEFAULT_RELEASE_REPO} from '../lib/warnings.js';
+import {ASSUMED_RELEASE_IMAGE} from '../model/release.js';
 import {parseNamed, refName, type ImageReference} from '../model/reference.js';
 import type {RegistriesConf} from '../model/registries-conf.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
 import {findRegistry, loadRegistries, pullSources} from '../model/sysregistries.js';
 import type {ClusterState, MirrorSet} from '../model/types.js';
 import {editRegistriesConfig, mergedDigestMirrorSets, mergedTagMirrorSets} from './edit-registries.js';
-import {renderMco, type RenderOutcome} from './mco.js';
-import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
 
-/** Used when the input names no release image (no ClusterVersion). */
-export const FALLBACK_RELEASE_IMAGE = `${DEFAULT_RELEASE_REPO}@sha256:${'0'.repeat(64)}`;
 
 /** How a node pulls from one source: mirrors in the order it tries them, across all objects. */
 export interface EffectiveMirrors {
@@ -47,25 +42,6 @@ export function effectiveMirrors(sets: MirrorSet[]): EffectiveMirrors[] {
   return [...by.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
 }
 
-/** The state MCO would render for: an Image `cluster` (empty when absent) and a release image. */
-function renderable(state: ClusterState): ClusterState {
-  return {
-    ...state,
-    image: state.image ?? {name: 'cluster', spec: {}},
-    releaseImage: state.releaseImage ?? FALLBACK_RELEASE_IMAGE,
-  };
-}
-
-/** The node's registries.conf and policy.json for a state (template when MCO leaves them alone). */
-export function nodeFiles(outcome: RenderOutcome): Map<string, string> {
-  const files = new Map<string, string>([
-    [REGISTRIES_CONF_PATH, TEMPLATE_REGISTRIES_CONF],
-    [POLICY_JSON_PATH, TEMPLATE_POLICY_JSON],
-  ]);
-  for (const f of outcome.files) files.set(f.path, f.content);
-  return files;
-}
-
 export interface FileDifference {
   path: string;
   diff: string;
@@ -80,32 +56,6 @@ export interface EquivalenceProof {
   /** MCO refuses one of the two states: the message, before/after. */
   errorBefore?: string;
   errorAfter?: string;
-}
-
-/**
- * Render both states as MCO would and compare every node file byte for byte.
- * This is the proof `mirror migrate` shows: identical, or each difference as a diff.
- */
-export function proveEquivalent(before: ClusterState, after: ClusterState): EquivalenceProof {
-  const a = renderMco(renderable(before));
-  const b = renderMco(renderable(after));
-  const fa = nodeFiles(a);
-  const fb = nodeFiles(b);
-  const differences: FileDifference[] = [];
-  for (const path of new Set([...fa.keys(), ...fb.keys()])) {
-    const x = a.error ? '' : (fa.get(path) ?? '');
-    const y = b.error ? '' : (fb.get(path) ?? '');
-    if (x !== y) differences.push({path, diff: unifiedDiff(x, y, {fromLabel: `${path} (before)`, toLabel: `${path} (after)`})});
-  }
-  const errorBefore = a.error?.message;
-  const errorAfter = b.error?.message;
-  return {
-    identical: differences.length === 0 && errorBefore === errorAfter,
-    registriesConf: fb.get(REGISTRIES_CONF_PATH)!,
-    differences,
-    ...(errorBefore ? {errorBefore} : {}),
-    ...(errorAfter ? {errorAfter} : {}),
-  };
 }
 
 /** Why blocking a scope would be refused, and how to fix it. */
@@ -165,7 +115,7 @@ function suggestedMirror(payloadRepo: string, sets: MirrorSet[], blocked: string
  * Two covering scopes with a mirror make MCO refuse the whole sync instead.
  */
 export function payloadBlockRefusal(state: ClusterState, scope: string): PayloadBlockCheck {
-  const releaseImage = state.releaseImage ?? FALLBACK_RELEASE_IMAGE;
+  const releaseImage = state.releaseImage ?? ASSUMED_RELEASE_IMAGE;
   let payload: ImageReference;
   try {
     payload = parseNamed(releaseImage);

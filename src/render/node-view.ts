@@ -5,44 +5,27 @@
  * are. Pure: state in, files out.
  */
 import type {Problem} from '../lib/errors.js';
+import {caPath, POLICY_JSON_PATH, REGISTRIES_CONF_PATH, type NodeFile, type NodeFileText} from '../model/node-files.js';
 import type {ClusterState} from '../model/types.js';
-import {renderMco, type MirrorRenderHooks, type NodeFile, type RenderOutcome} from './mco.js';
-import {POLICY_JSON_PATH, REGISTRIES_CONF_PATH, TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
+import {renderMco, type MirrorRenderHooks, type RenderOutcome} from './mco.js';
+import {TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
 
 export const CA_NAMESPACE = 'openshift-config';
-export const CERTS_DIR = '/etc/docker/certs.d';
-
-export interface ViewFile extends NodeFile {
-  /** True when the file differs from what a node has without this configuration. */
-  changed: boolean;
-  /** Who writes it on the node. */
-  origin: 'machineconfig' | 'template' | 'daemon';
-}
 
 export interface NodeView {
   outcome: RenderOutcome;
-  files: ViewFile[];
+  files: NodeFile[];
   problems: Problem[];
 }
 
 const CA_KEY = /^[-._a-zA-Z0-9]+$/;
 
-/** ConfigMap key `host..port` -> `host:port` (the machine-config daemon replaces every `..`). */
-export function caHost(key: string): string {
-  return key.replaceAll('..', ':');
-}
-
-/** ConfigMap key `host..port` -> `/etc/docker/certs.d/host:port/ca.crt`. */
-export function caPath(key: string): string {
-  return `${CERTS_DIR}/${caHost(key)}/ca.crt`;
-}
-
-export function trustedCaFiles(state: ClusterState, problems: Problem[] = []): NodeFile[] {
+export function trustedCaFiles(state: ClusterState, problems: Problem[] = []): NodeFileText[] {
   const name = state.image?.spec.additionalTrustedCA?.name;
   if (!name) return [];
   const cm = state.configMaps.find((c) => c.name === name && c.namespace === CA_NAMESPACE);
   if (!cm) return [];
-  const files: NodeFile[] = [];
+  const files: NodeFileText[] = [];
   for (const key of Object.keys(cm.data).sort()) {
     const data = cm.data[key]!;
     if (!CA_KEY.test(key)) problems.push({field: `ConfigMap/${name} data`, value: key, message: 'is not a valid ConfigMap key; use host or host..port', source: cm.source});
@@ -56,7 +39,7 @@ export function renderNodeView(state: ClusterState, hooks: MirrorRenderHooks = {
   const outcome = renderMco(state, hooks);
   const problems: Problem[] = [];
   const generated = outcome.error ? [] : outcome.files;
-  const files: ViewFile[] = [];
+  const files: NodeFile[] = [];
   const byPath = new Map(generated.map((f) => [f.path, f]));
   for (const [path, template] of [
     [REGISTRIES_CONF_PATH, TEMPLATE_REGISTRIES_CONF],

@@ -19,7 +19,6 @@ import type {ClusterState, PolicyObj} from '../model/types.js';
 import {McoError, renderMco, type MirrorRenderHooks, type RenderOutcome} from './mco.js';
 import {decodePolicy, type Requirement} from './policy.js';
 import {
-  CRIO_POLICY_PATH,
   orderedPolicies,
   policyLabel,
   policyRequirement,
@@ -31,7 +30,8 @@ import {
   type ScopePolicies,
   type ScopeRequirement,
 } from './sigstore.js';
-import {POLICY_JSON_PATH, TEMPLATE_POLICY_JSON} from './templates.js';
+import {crioPolicyPath, CRIO_POLICIES_DIR, POLICY_JSON_PATH, SIGSTORE_REGISTRIES_PATH} from '../model/node-files.js';
+import {TEMPLATE_POLICY_JSON} from './templates.js';
 
 export type RootOfTrust =
   | {policyType: 'PublicKey'; keySha256: string; rekorKeySha256?: string}
@@ -142,7 +142,7 @@ export function signatureRequirementFor(
   if (outcome.error) {
     return {reference, file: POLICY_JSON_PATH, fileOrigin: 'template', verdict: 'unknown', requirements: [], signatures: [], ignoredImagePolicyScopes: ignored, mcoError: outcome.error.message};
   }
-  const nsFile = ns !== undefined ? outcome.files.find((f) => f.path === CRIO_POLICY_PATH(ns)) : undefined;
+  const nsFile = ns !== undefined ? outcome.files.find((f) => f.path === crioPolicyPath(ns)) : undefined;
   const clusterFile = outcome.files.find((f) => f.path === POLICY_JSON_PATH);
   const file = nsFile ?? clusterFile;
   const policy = decodePolicy(file?.content ?? TEMPLATE_POLICY_JSON);
@@ -207,7 +207,7 @@ export function listSignaturePolicies(state: ClusterState, hooks: MirrorRenderHo
       scopes,
       appliedScopes: applied,
       ignoredScopes: ignored,
-      files: applied.length === 0 ? [] : p.kind === 'ImagePolicy' ? [CRIO_POLICY_PATH(ns), '/etc/containers/registries.d/sigstore-registries.yaml'] : [POLICY_JSON_PATH, ...(namespaced.length > 0 ? ['/etc/crio/policies/*.json'] : []), '/etc/containers/registries.d/sigstore-registries.yaml'],
+      files: applied.length === 0 ? [] : p.kind === 'ImagePolicy' ? [crioPolicyPath(ns), SIGSTORE_REGISTRIES_PATH] : [POLICY_JSON_PATH, ...(namespaced.length > 0 ? [`${CRIO_POLICIES_DIR}/*.json`] : []), SIGSTORE_REGISTRIES_PATH],
       conditions: p.kind === 'ImagePolicy' ? (statuses.find((s) => s.namespace === ns && s.name === p.name)?.conditions ?? []) : [],
     };
     try {

@@ -8,14 +8,13 @@
  * controller getValidScopePolicies) and containers/image's signature package.
  * The vectors in test/fixtures/vectors-sigstore are the byte-level authority.
  */
-import {parseNormalizedNamed, parseReference, refName, type ImageReference} from '../model/reference.js';
-import {compareBytes, registryScope, type RegistriesConf} from '../model/registries-conf.js';
+import {parseNormalizedNamed} from '../model/reference.js';
+import {compareBytes} from '../model/registries-conf.js';
 import {scopeIsNestedInsideScope} from '../model/scope.js';
-import {findRegistry, loadRegistries, pullSources, RegistriesConfError, type LoadedRegistry} from '../model/sysregistries.js';
 import type {PolicyObj} from '../model/types.js';
 import {goQuote, goQuoteList} from '../lib/errors.js';
 import {McoError} from './edit-registries.js';
-import {decodePolicy, encodePolicy, validateImagePolicyScopes, type Requirement, type Scopes} from './policy.js';
+import {type Requirement} from './policy.js';
 
 /** The controller process would crash on this input (a Go panic MCO does not recover). */
 export class McoPanic extends McoError {
@@ -73,7 +72,7 @@ export interface ScopePolicies {
 
 type Obj = Record<string, unknown>;
 
-function obj(v: unknown): Obj | undefined {
+export function obj(v: unknown): Obj | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
 }
 
@@ -339,236 +338,4 @@ export function orderDependentScopes(sp: ScopePolicies): Array<{scope: string; n
     }
   }
   return out;
-}
-
-/**
- * How containers/image re-reads a sigstoreSigned requirement from JSON
- * (prSigstoreSigned.UnmarshalJSON): empty byte fields were dropped by
- * omitempty, so a requirement built from empty data no longer parses.
- */
-function checkDecodable(r: Requirement): void {
-  if (r.type !== 'sigstoreSigned') return;
-  const f = obj(r.fulcio);
-  if (f) {
-    if (f.caData === undefined) throw new Error('At least one of caPath and caData must be specified');
-  }
-  const k = obj(r.pki);
-  if (k && k.caRootsData === undefined) throw new Error('At least one of caRootsPath and caRootsData must be specified');
-  const sources = (r.keyData !== undefined ? 1 : 0) + (f ? 1 : 0) + (k ? 1 : 0);
-  if (sources !== 1) throw new Error('exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio, and pki must be specified');
-  if (f && r.rekorPublicKeyData === undefined) {
-    throw new Error('At least one of rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas must be specified if fulcio is used');
-  }
-}
-
-/**
- * updateNamespacedPolicyJSONs: per namespace, the cluster policy.json plus that
- * namespace's scopes appended (atomic skips scopes with 3 or more slashes).
- */
-export function namespacedPolicyJsons(
-  clusterJson: string,
-  policyBlocked: string[] | undefined,
-  allowed: string[] | undefined,
-  namespaced: Map<string, Map<string, Requirement[]>>,
-): Map<string, string> {
-  if (clusterJson.length === 0) throw new McoError('cluster override policy is empty');
-  validateImagePolicyScopes(undefined, namespaced.keys(), allowed, policyBlocked);
-  const byNs = new Map<string, Map<string, Requirement[]>>();
-  for (const [scope, perNs] of namespaced) {
-    for (const [ns, reqs] of perNs) {
-      const m = byNs.get(ns) ?? new Map<string, Requirement[]>();
-      m.set(scope, [...(m.get(scope) ?? []), ...reqs]);
-      byNs.set(ns, m);
-    }
-  }
-  const out = new Map<string, string>();
-  for (const [ns, reqs] of byNs) {
-    const policy = decodePolicy(clusterJson);
-    try {
-      for (const scopes of policy.transports.values()) for (const list of scopes.values()) list.forEach(checkDecodable);
-      policy.default.forEach(checkDecodable);
-    } catch (e) {
-      throw new McoError(`error decoding policy json for namespaced policies: ${(e as Error).message}`);
-    }
-    const docker: Scopes = policy.transports.get('docker') ?? new Map();
-    policy.transports.set('docker', docker);
-    for (const [scope, list] of reqs) docker.set(scope, [...(docker.get(scope) ?? []), ...list]);
-    const atomic: Scopes = policy.transports.get('atomic') ?? new Map();
-    policy.transports.set('atomic', atomic);
-    for (const [scope, list] of reqs) {
-      if ((scope.match(/\//g) ?? []).length >= 3) continue;
-      atomic.set(scope, [...(atomic.get(scope) ?? []), ...list]);
-    }
-    out.set(ns, encodePolicy(policy));
-  }
-  return out;
-}
-
-export const CRIO_POLICY_PATH = (namespace: string) => `/etc/crio/policies/${namespace}.json`;
-
-/** imagePolicyConfigFileList: one file per namespace, sorted by namespace. */
-export function namespacedPolicyFiles(jsons: Map<string, string>): Array<{path: string; content: string}> {
-  return [...jsons.keys()].sort(compareBytes).map((ns) => ({path: CRIO_POLICY_PATH(ns), content: jsons.get(ns)!}));
-}
-
-const DUMMY_DIGEST = 'sha256:' + 'a'.repeat(64);
-
-/** addScopeMirrorsSigstoreRegistriesdConfig: the pull sources of `reg` for the scope, by digest and by tag. */
-function addScopeMirrors(keys: Set<string>, scope: string, reg: LoadedRegistry | undefined): void {
-  if (!reg) return;
-  let s = scope;
-  if (s.startsWith('*.')) s = s.replace('*', 'matched');
-  let addedDummy = false;
-  if (!s.includes('/')) {
-    s += '/a';
-    addedDummy = true;
-  }
-  let parsed: ImageReference;
-  try {
-    parsed = parseReference(s);
-  } catch (e) {
-    throw new Error(`error parsing scope ${s}: ${(e as Error).message}`);
-  }
-  const repo = {domain: parsed.domain, path: parsed.path};
-  const sources = [];
-  for (const [kind, ref] of [
-    ['digest', {...repo, digest: DUMMY_DIGEST}],
-    ['tag', {...repo, tag: 'aaa'}],
-  ] as const) {
-    try {
-      sources.push(...pullSources(reg, ref));
-    } catch (e) {
-      throw new Error(`error getting ${kind} sources for scope ${s}: ${(e as Error).message}`);
-    }
-  }
-  for (const src of sources) {
-    let endpoint = refName(src.reference);
-    if (addedDummy && endpoint.endsWith('/a')) endpoint = endpoint.slice(0, -2);
-    if (src.endpoint.location === '') continue;
-    keys.add(endpoint);
-  }
-}
-
-/**
- * generateSigstoreRegistriesdConfig: every policy scope, and (when MCO also
- * generates registries.conf in this sync) the mirrors of each scope and of
- * every registries.conf entry nested inside it, with use-sigstore-attachments.
- * undefined when there are no policy scopes (MCO writes no file).
- */
-export function sigstoreRegistriesYaml(policyScopes: string[], conf: RegistriesConf | undefined): string | undefined {
-  if (policyScopes.length === 0) return undefined;
-  const keys = new Set<string>();
-  let loaded: LoadedRegistry[] = [];
-  if (conf) {
-    try {
-      loaded = loadRegistries(conf);
-    } catch (e) {
-      if (e instanceof RegistriesConfError) throw new McoError(e.message);
-      throw e;
-    }
-  }
-  for (const scope of policyScopes) {
-    keys.add(scope);
-    if (!conf) continue;
-    const wrap = (e: unknown) => new McoError(`error adding clusterimagepolicy scope ${scope} relevant mirrors: ${(e as Error).message}`);
-    try {
-      addScopeMirrors(keys, scope, findRegistry(loaded, scope));
-    } catch (e) {
-      throw wrap(e);
-    }
-    for (const reg of conf.registries) {
-      const nested = registryScope(reg);
-      if (nested !== scope && scopeIsNestedInsideScope(nested, scope)) {
-        try {
-          addScopeMirrors(keys, nested, findRegistry(loaded, nested));
-        } catch (e) {
-          throw wrap(e);
-        }
-      }
-    }
-  }
-  return encodeSigstoreYaml([...keys]);
-}
-
-/** gopkg.in/yaml.v2 keyList.Less: letters after other runes, digit runs compared as numbers. */
-export function yamlKeyLess(a: string, b: string): boolean {
-  const ar = [...a];
-  const br = [...b];
-  const isLetter = (c: string) => /\p{L}/u.test(c);
-  const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) continue;
-    const al = isLetter(ar[i]!);
-    const bl = isLetter(br[i]!);
-    if (al && bl) return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
-    if (al || bl) return bl;
-    let an = 0;
-    let bn = 0;
-    if (ar[i] === '0' || br[i] === '0') {
-      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
-        if (ar[j] !== '0') {
-          an = 1;
-          bn = 1;
-          break;
-        }
-      }
-    }
-    let ai = i;
-    let bi = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10 + (ar[ai]!.charCodeAt(0) - 48);
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10 + (br[bi]!.charCodeAt(0) - 48);
-    if (an !== bn) return an < bn;
-    if (ai !== bi) return ai < bi;
-    return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
-  }
-  return ar.length < br.length;
-}
-
-const YAML_NUMBER = /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$/;
-
-/** A map key as yaml.v2 writes it: plain when it can, single-quoted after an indicator, double-quoted when it would read as a non-string. */
-export function yamlKey(s: string): string {
-  if (s === '' || YAML_NUMBER.test(s) || /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/.test(s)) {
-    return JSON.stringify(s);
-  }
-  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(s) || /: | #|\s$|^\s/.test(s)) return `'${s.replaceAll("'", "''")}'`;
-  return s;
-}
-
-/** ghodss/yaml Marshal of {docker: {<key>: {use-sigstore-attachments: true}}}. */
-export function encodeSigstoreYaml(keys: string[]): string {
-  const sorted = [...new Set(keys)].sort((a, b) => (yamlKeyLess(a, b) ? -1 : yamlKeyLess(b, a) ? 1 : 0));
-  let out = 'docker:\n';
-  for (const k of sorted) {
-    const key = yamlKey(k);
-    // yaml.v2 writes keys longer than 128 characters in the explicit `? key` form.
-    out += k.length > 128 ? `  ? ${key}\n  : use-sigstore-attachments: true\n` : `  ${key}:\n    use-sigstore-attachments: true\n`;
-  }
-  return out;
-}
-
-/**
- * For verify: are two policy files (policy.json or a CRI-O namespace policy)
- * the same bytes up to the order of requirements under one scope, the one part
- * of MCO's output that follows its random lister order? Both must be in MCO's
- * own encoding; anything else differs for real.
- */
-export function policyFilesEquivalent(a: string, b: string): boolean {
-  if (a === b) return true;
-  let pa;
-  let pb;
-  try {
-    pa = decodePolicy(a);
-    pb = decodePolicy(b);
-  } catch {
-    return false;
-  }
-  if (encodePolicy(pa) !== a || encodePolicy(pb) !== b) return false;
-  const canonical = (p: ReturnType<typeof decodePolicy>) => {
-    for (const scopes of p.transports.values()) {
-      for (const [scope, reqs] of scopes) scopes.set(scope, [...reqs].sort((x, y) => compareBytes(JSON.stringify(x), JSON.stringify(y))));
-    }
-    return encodePolicy(p);
-  };
-  return canonical(pa) === canonical(pb);
 }

@@ -18,9 +18,3 @@ export const TEMPLATE_POLICY_JSON = `{
                 }
         }
 }`;
-
-export const REGISTRIES_CONF_PATH = '/etc/containers/registries.conf';
-export const POLICY_JSON_PATH = '/etc/containers/policy.json';
-export const SEARCH_DROPIN_PATH = '/etc/containers/registries.conf.d/01-image-searchRegistries.conf';
-export const SIGSTORE_REGISTRIES_PATH = '/etc/containers/registries.d/sigstore-registries.yaml';
-export const CRIO_POLICIES_DIR = '/etc/crio/policies';

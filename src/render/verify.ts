@@ -7,20 +7,13 @@
 import {poolRollout, type PoolRollout} from '../model/types.js';
 import {compareText, formatOf, sha256, type FileFormat} from '../lib/semantic.js';
 import {unifiedDiff} from '../lib/unified-diff.js';
-import {DEFAULT_INTERNAL_REGISTRY} from '../lib/warnings.js';
+import {DEFAULT_INTERNAL_REGISTRY} from '../model/warnings.js';
 import type {IgnitionFile} from './ignition.js';
+import {DOCKER_CERTS_DIR, POLICY_JSON_PATH, REGISTRIES_CONF_D, REGISTRIES_CONF_PATH, type NodeFile} from '../model/node-files.js';
 
 export type FileState = 'match' | 'differs' | 'missing' | 'extra' | 'unreadable';
 export type NodeState = 'match' | 'differs' | 'unreadable' | 'rolling-out' | 'pool-degraded';
 
-/** A file as `render` produces it. */
-export interface ExpectedFile {
-  path: string;
-  content: string;
-  /** machineconfig: in 99-<pool>-generated-registries; template: the base file; daemon: written from the CA ConfigMap. */
-  origin: string;
-  changed: boolean;
-}
 
 export interface LayerHashes {
   rendered?: string;
@@ -123,8 +116,8 @@ export type NodeReadInput =
   | {ok: true; files: Map<string, string>; unreadable: string[]; hashes: Map<string, string>; elapsedMs?: number}
   | {ok: false; error: string; hint?: string; elapsedMs?: number; kind?: string};
 
-const DROPIN_DIR = '/etc/containers/registries.conf.d/';
-const CERTS_DIR = '/etc/docker/certs.d/';
+const DROPIN_DIR = `${REGISTRIES_CONF_D}/`;
+const CERTS_DIR = `${DOCKER_CERTS_DIR}/`;
 
 /** The certs.d directories the image registry's node-ca daemon writes: expected on every node, not drift. */
 export function nodeCaManagedDirs(internalRegistryHostname?: string): string[] {
@@ -147,7 +140,7 @@ export function poolOfNode(node: NodeInput, pools: PoolInput[]): PoolInput | und
 }
 
 /** Compare one layer's version of a file against the rendered one. */
-export function compareFile(expected: ExpectedFile | undefined, actual: string | undefined, path: string, labels: {from: string; to: string}): FileReport {
+export function compareFile(expected: NodeFile | undefined, actual: string | undefined, path: string, labels: {from: string; to: string}): FileReport {
   const fr: FileReport = {path, state: 'match', format: formatOf(path), sha256: {}, drift: false};
   if (expected) fr.sha256.rendered = sha256(expected.content);
   if (expected === undefined && actual === undefined) return fr;
@@ -182,7 +175,7 @@ export function compareFile(expected: ExpectedFile | undefined, actual: string |
 }
 
 function isRegistryPath(p: string): boolean {
-  return p === '/etc/containers/registries.conf' || p === '/etc/containers/policy.json' || p.startsWith(DROPIN_DIR);
+  return p === REGISTRIES_CONF_PATH || p === POLICY_JSON_PATH || p.startsWith(DROPIN_DIR);
 }
 
 function mcFileContent(mc: {files: IgnitionFile[]} | undefined, path: string): {content?: string; error?: string} {
@@ -192,7 +185,7 @@ function mcFileContent(mc: {files: IgnitionFile[]} | undefined, path: string): {
 }
 
 /** 99-<pool>-generated-registries holds exactly the changed MachineConfig files. */
-export function compareGenerated(pool: PoolInput, expected: ExpectedFile[], hasImageConfig: boolean): McLayerReport {
+export function compareGenerated(pool: PoolInput, expected: NodeFile[], hasImageConfig: boolean): McLayerReport {
   const want = expected.filter((f) => f.origin === 'machineconfig');
   const name = pool.generatedMc?.name ?? pool.generatedMcName;
   if (!pool.generatedMc) {
@@ -217,12 +210,12 @@ export function compareGenerated(pool: PoolInput, expected: ExpectedFile[], hasI
   return {name, found: true, state: drift ? 'differs' : 'match', files};
 }
 
-function unreadableFile(e: ExpectedFile, why: string): FileReport {
+function unreadableFile(e: NodeFile, why: string): FileReport {
   return {path: e.path, state: 'unreadable', format: formatOf(e.path), sha256: {rendered: sha256(e.content)}, note: why, drift: false};
 }
 
 /** The pool's rendered config must contain the rendered registries files (not the CA files: the daemon writes those). */
-export function compareRenderedMc(pool: PoolInput, expected: ExpectedFile[]): McLayerReport {
+export function compareRenderedMc(pool: PoolInput, expected: NodeFile[]): McLayerReport {
   const want = expected.filter((f) => f.origin === 'machineconfig' || f.origin === 'template');
   const name = pool.renderedMc?.name ?? pool.renderedConfig ?? `rendered-${pool.name}-?`;
   if (!pool.renderedMc) return {name, found: false, state: 'missing', files: [], note: pool.renderedConfig ? `MachineConfig ${pool.renderedConfig} (status.configuration of pool ${pool.name}) does not exist` : `pool ${pool.name} has no status.configuration yet`};
@@ -240,7 +233,7 @@ export function compareRenderedMc(pool: PoolInput, expected: ExpectedFile[]): Mc
   return {name, found: true, state: 'differs', files};
 }
 
-function layerCompare(mc: {files: IgnitionFile[]}, want: ExpectedFile[], label: string, key: 'renderedMachineConfig'): FileReport[] {
+function layerCompare(mc: {files: IgnitionFile[]}, want: NodeFile[], label: string, key: 'renderedMachineConfig'): FileReport[] {
   const files: FileReport[] = [];
   for (const e of want) {
     const got = mcFileContent(mc, e.path);
@@ -258,7 +251,7 @@ function layerCompare(mc: {files: IgnitionFile[]}, want: ExpectedFile[], label: 
 }
 
 /** One node's files against the rendered ones, with the MachineConfig layers' hashes alongside. */
-export function compareNode(node: NodeInput, pool: PoolInput | undefined, expected: ExpectedFile[], read: NodeReadInput, opts: {internalRegistryHostname?: string} = {}): NodeReport {
+export function compareNode(node: NodeInput, pool: PoolInput | undefined, expected: NodeFile[], read: NodeReadInput, opts: {internalRegistryHostname?: string} = {}): NodeReport {
   const rep: NodeReport = {
     name: node.name,
     pool: pool?.name ?? '',
@@ -329,7 +322,7 @@ export function compareNode(node: NodeInput, pool: PoolInput | undefined, expect
 
 export interface BuildReportInput {
   via: string;
-  expected: ExpectedFile[];
+  expected: NodeFile[];
   hasImageConfig: boolean;
   pools: PoolInput[];
   nodes: NodeInput[];

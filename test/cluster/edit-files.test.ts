@@ -4,10 +4,10 @@ import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {applyToFiles} from '../../src/cluster/edit-files.js';
-import {toCurrent} from '../../src/cluster/edit-session.js';
+import {toCurrent} from '../../src/services/edit-session.js';
 import {ConflictError} from '../../src/lib/errors.js';
 import {loadManifests} from '../../src/model/manifests.js';
-import type {ObjectChange} from '../../src/model/plan.js';
+import type {ObjectChange} from '../../src/render/plan.js';
 
 const TEXT = `# mirrors for the disconnected cluster
 apiVersion: config.openshift.io/v1
@@ -83,7 +83,7 @@ describe('applyToFiles', () => {
 
 describe('applyToFiles: property', () => {
   it('for random manifests (both sequence styles, comments) and random edits, the file means exactly the planned object (300 runs)', async () => {
-    const {plan} = await import('../../src/model/plan.js');
+    const {plan} = await import('../../src/render/plan.js');
     const {editorFor} = await import('../../src/model/edit.js');
     const fc = (await import('fast-check')).default;
     const scopes = ['quay.io', 'registry.redhat.io', 'ghcr.io/acme', 'example.com:5000', '*.example.org', 'mirror.local/ocp'];

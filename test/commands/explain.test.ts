@@ -1,11 +1,13 @@
 import {expect} from 'chai';
-import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {runInProcess} from '../support/in-process.js';
 
-const RUN = join(process.cwd(), 'bin', 'run.js');
-const cli = (...args: string[]) => spawnSync(process.execPath, [RUN, ...args], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}});
+const cli = async (...args: string[]) => {
+  const r = await runInProcess(args);
+  return {status: r.code, stdout: r.stdout, stderr: r.stderr};
+};
 
 const MANIFEST = `apiVersion: config.openshift.io/v1
 kind: Image
@@ -37,14 +39,14 @@ describe('commands/explain', function () {
   });
   after(() => rmSync(dir, {recursive: true, force: true}));
 
-  it('help-shows-a-runnable-example', () => {
-    const r = cli('explain', '--help');
+  it('help-shows-a-runnable-example', async () => {
+    const r = await cli('explain', '--help');
     expect(r.status).to.equal(0);
     expect(r.stdout).to.contain('explain quay.io/foo/bar:1.2 -f manifests/');
   });
 
-  it('human-output-is-a-trace-ending-in-the-result', () => {
-    const r = cli('explain', `quay.io/team/app@sha256:${'c'.repeat(64)}`, '-f', file);
+  it('human-output-is-a-trace-ending-in-the-result', async () => {
+    const r = await cli('explain', `quay.io/team/app@sha256:${'c'.repeat(64)}`, '-f', file);
     expect(r.status, r.stderr).to.equal(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).to.equal('quay.io/team/app@sha256:cccccccccccc…  (digest pull)');
@@ -54,8 +56,8 @@ describe('commands/explain', function () {
     expect(r.stdout).to.match(/result: pulls from mirror\.example\.com:5000\/team\/app@/);
   });
 
-  it('json-envelope-carries-the-structured-result', () => {
-    const r = cli('explain', 'blocked.example.com/x:1', '-f', file, '--json');
+  it('json-envelope-carries-the-structured-result', async () => {
+    const r = await cli('explain', 'blocked.example.com/x:1', '-f', file, '--json');
     expect(r.status, r.stderr).to.equal(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.status).to.equal(0);
@@ -63,30 +65,30 @@ describe('commands/explain', function () {
     expect(doc.result.candidates[0].policy).to.include({scope: 'blocked.example.com', verdict: 'reject'});
   });
 
-  it('short-name-lists-candidates-from-the-search-drop-in', () => {
-    const r = cli('explain', 'team/app', '-f', file, '--json');
+  it('short-name-lists-candidates-from-the-search-drop-in', async () => {
+    const r = await cli('explain', 'team/app', '-f', file, '--json');
     const doc = JSON.parse(r.stdout);
     expect(doc.result.shortName.candidates).to.deep.equal(['mirror.example.com/team/app:latest', 'quay.io/team/app:latest']);
     expect(doc.result.shortName.searchOrigin).to.equal('/etc/containers/registries.conf.d/01-image-searchRegistries.conf');
   });
 
-  it('signature-requirement-names-the-policy-object-and-key', () => {
-    const r = cli('explain', 'quay.io/openshift-release-dev/ocp-release:4.18.1', '-f', join(process.cwd(), 'examples', 'signature-policy-default.yaml'));
+  it('signature-requirement-names-the-policy-object-and-key', async () => {
+    const r = await cli('explain', 'quay.io/openshift-release-dev/ocp-release:4.18.1', '-f', join(process.cwd(), 'examples', 'signature-policy-default.yaml'));
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.contain('policy.json: transports.docker["quay.io/openshift-release-dev/ocp-release"] -> sigstoreSigned: signature-required');
     expect(r.stdout).to.contain('signed by ClusterImagePolicy openshift: public key sha256:3f2bac1f91d33103…, identity matchRepoDigestOrExact');
   });
 
-  it('invalid-reference-exits-2-with-one-line', () => {
-    const r = cli('explain', 'quay.io/UPPER', '-f', file);
+  it('invalid-reference-exits-2-with-one-line', async () => {
+    const r = await cli('explain', 'quay.io/UPPER', '-f', file);
     expect(r.status).to.equal(2);
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('error:'))).to.have.length(1);
     expect(r.stderr).to.contain('IMAGE_REF "quay.io/UPPER"');
   });
 
-  it('invalid-input-exits-2-like-render', () => {
+  it('invalid-input-exits-2-like-render', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, MANIFEST.replace('blockedRegistries', 'blockedRegistrie'));
-    expect(cli('explain', 'quay.io/a:1', '-f', bad).status).to.equal(2);
+    expect((await cli('explain', 'quay.io/a:1', '-f', bad)).status).to.equal(2);
   });
 });

@@ -17,14 +17,13 @@
  * UPDATE_GOLDEN=1 npm test rewrites expected/ (review the diff).
  */
 import {expect} from 'chai';
-import {spawnSync} from 'node:child_process';
+import {runInProcess} from '../support/in-process.js';
 import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 import {lineDiff} from '../support/vectors.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures', 'mirrors');
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'run.js');
 const update = process.env.UPDATE_GOLDEN === '1';
 
 function walk(dir: string, base = dir): Map<string, string> {
@@ -77,7 +76,7 @@ describe('mirror commands: golden cases (CLI, file mode)', function () {
     for (const cmd of ['add', 'remove', 'list', 'migrate']) expect(cases.filter((c) => c.startsWith(cmd + '-')).length, cmd).to.be.greaterThan(1);
   });
   for (const name of cases) {
-    it(name, () => {
+    it(name, async () => {
       const dir = join(root, name);
       const tmp = mkdtempSync(join(tmpdir(), 'ocr-mirror-'));
       try {
@@ -87,7 +86,8 @@ describe('mirror commands: golden cases (CLI, file mode)', function () {
         const args = readFileSync(join(dir, 'args'), 'utf8').trim().split(/\s+/);
         const text = args.includes('--text') || args[0] === 'list';
         const argv = ['mirror', ...args.filter((a) => a !== '--text'), '-f', input, '--no-color', ...(text ? [] : ['--json'])];
-        const r = spawnSync(process.execPath, [bin, ...argv], {cwd: tmp, encoding: 'utf8', env: {...process.env, NO_COLOR: '1', KUBECONFIG: join(tmp, 'no-kubeconfig')}, stdio: ['pipe', 'pipe', 'pipe']});
+        const run = await runInProcess(argv, {KUBECONFIG: join(tmp, 'no-kubeconfig')}, {cwd: tmp});
+        const r = {status: run.code, stdout: run.stdout, stderr: run.stderr};
         const exp = join(dir, 'expected');
         golden(join(exp, 'status'), `${r.status}\n`);
         if (text) {

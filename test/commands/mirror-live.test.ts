@@ -104,16 +104,17 @@ describe('mirror commands: live mode against the fake API server', function () {
     await start([icsp('release-0', [{source: 'quay.io/openshift-release-dev/ocp-release', mirrors: ['m.example.com/ocp4']}, {source: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev', mirrors: ['m.example.com/ocp4']}], {'operators.openshift.org/catalog': 'true'})]);
     const r = await run(['mirror', 'migrate', '--yes', '--json'], env);
     expect(r.status, r.stderr).to.equal(0);
-    const res = JSON.parse(r.stdout) as {result: {proof: {identical: boolean}; proofWithoutIcsp: {identical: boolean}; icspDeleted: string[]}};
+    const res = JSON.parse(r.stdout) as {result: {proof: {identical: boolean}; proofWithoutIcsp: {identical: boolean}; applied: Array<{action: string; kind: string; name: string}>}};
     expect(res.result.proof.identical).to.equal(true);
     expect(res.result.proofWithoutIcsp.identical).to.equal(true);
-    expect(res.result.icspDeleted).to.deep.equal([]);
+    expect(res.result.applied.map((a) => `${a.action} ${a.kind}/${a.name}`)).to.deep.equal(['create ImageDigestMirrorSet/release-0']);
     expect(srv.get('imagedigestmirrorsets', 'release-0')!.spec).to.deep.equal({imageDigestMirrors: [{source: 'quay.io/openshift-release-dev/ocp-release', mirrors: ['m.example.com/ocp4']}, {source: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev', mirrors: ['m.example.com/ocp4']}]});
     expect(srv.get('imagedigestmirrorsets', 'release-0')!.metadata!.labels).to.deep.equal({'operators.openshift.org/catalog': 'true'});
     expect(srv.get('imagecontentsourcepolicies', 'release-0')).to.not.equal(undefined);
     // Running it again recognises the earlier migration; --delete-icsp then only deletes.
     const again = await run(['mirror', 'migrate', '--delete-icsp', '--yes', '--json'], env);
     expect(again.status, again.stderr).to.equal(0);
+    expect((JSON.parse(again.stdout) as typeof res).result.applied.map((a) => `${a.action} ${a.kind}/${a.name}`)).to.deep.equal(['delete ImageContentSourcePolicy/release-0']);
     expect(srv.get('imagecontentsourcepolicies', 'release-0')).to.equal(undefined);
     expect(srv.count({verb: 'create', resource: 'imagedigestmirrorsets'})).to.equal(1);
   });

@@ -2,7 +2,7 @@
 import {expect} from 'chai';
 import type {FakeApiServer} from '../support/fake-apiserver.js';
 import {RENDERED, renderedFiles, runCli, startCluster} from '../support/verify-cluster.js';
-import type {StatusResult} from '../../src/cluster/status-run.js';
+import type {StatusResult} from '../../src/services/status.js';
 
 describe('status (fake cluster)', function () {
   this.timeout(30000);

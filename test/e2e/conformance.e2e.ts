@@ -19,7 +19,7 @@ import {join} from 'node:path';
 import {readManifests} from '../../src/cluster/manifest-files.js';
 import {loadManifests} from '../../src/model/manifests.js';
 import type {ExplainResult} from '../../src/model/explain.js';
-import {explainService} from '../../src/render/explain-service.js';
+import {explainService} from '../../src/services/explain.js';
 import {candidatesTried, classify, E2E_DIR, endpointsTried, finalError, preflight, resolvedNames, runTool, servedBy, startLab, stopLab, takeMarks, type LabEnv, type Verb} from './support/lab.js';
 import {predictPull, predictResolve} from './support/predict.js';
 

@@ -1,7 +1,7 @@
 import {expect} from 'chai';
 import {readFileSync} from 'node:fs';
 import {compareText, formatOf} from '../../src/lib/semantic.js';
-import {certificatesIn} from '../../src/lib/cert-info.js';
+import {certificatesIn} from '../../src/model/certs.js';
 
 const CA = readFileSync('test/fixtures/verify/service-ca.crt', 'utf8');
 
@@ -62,7 +62,7 @@ describe('semantic comparison of node files', () => {
     expect(certs).to.have.length(1);
     expect(certs[0]!.subject).to.contain('cfglab TEST-ONLY CA');
     expect(certs[0]!.notAfter).to.equal('2126-11-02T08:15:28.000Z');
-    expect(certs[0]!.daysLeft).to.equal(Math.floor((Date.parse('2126-11-02T08:15:28Z') - now.getTime()) / 86_400_000));
+    expect(certs[0]!.daysToExpiry).to.equal(Math.floor((Date.parse('2126-11-02T08:15:28Z') - now.getTime()) / 86_400_000));
     expect(certificatesIn(CA, new Date('2200-01-01')).certs[0]!.expired).to.equal(true);
     expect(certificatesIn('garbage', now).errors).to.deep.equal(['no PEM certificate found']);
   });

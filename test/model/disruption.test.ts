@@ -1,6 +1,10 @@
 /** Predicted disruption: the daemon's drain-free rules for registries.conf and the per-file actions. */
 import {expect} from 'chai';
-import {fileDisruption, maxLevel, registriesConfDrainReason} from '../../src/model/disruption.js';
+import {maxLevel, registriesConfDrainReason} from '../../src/model/disruption.js';
+import {disruptionRules, fileVerdict} from '../../src/model/node-disruption.js';
+
+const defaults = disruptionRules({}).rules;
+const fileDisruption = (path: string, before: string | undefined, after: string | undefined) => fileVerdict(path, before, after, defaults);
 
 const reg = (scope: string, extra = '') => `[[registry]]\n  prefix = ""\n  location = "${scope}"\n${extra}`;
 const mirror = (loc: string, pull?: string) => `\n  [[registry.mirror]]\n    location = "${loc}"\n${pull ? `    pull-from-mirror = "${pull}"\n` : ''}`;

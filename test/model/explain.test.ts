@@ -5,7 +5,7 @@ import {loadNodeConfig} from '../../src/model/node-config.js';
 import {parseNormalizedNamed, refString} from '../../src/model/reference.js';
 import {findRegistry, pullSources} from '../../src/model/sysregistries.js';
 import {loadManifests} from '../../src/model/manifests.js';
-import {explainService} from '../../src/render/explain-service.js';
+import {explainService} from '../../src/services/explain.js';
 
 const MAIN = '/etc/containers/registries.conf';
 const DROPIN = '/etc/containers/registries.conf.d/01-image-searchRegistries.conf';

@@ -8,9 +8,9 @@ import {expect} from 'chai';
 import fc from 'fast-check';
 import {McoError, renderMco} from '../../src/render/mco.js';
 import {validateMirrorSets} from '../../src/model/validate.js';
-import {mirrorEditor} from '../../src/model/mirror-editor.js';
+import {mirrorEditor} from '../../src/render/mirror-editor.js';
 import {mirrorSetObject} from '../../src/model/mirrors.js';
-import {plan} from '../../src/model/plan.js';
+import {plan} from '../../src/render/plan.js';
 import {emptyState, type ClusterState, type MirrorSet, type MirrorSetKind} from '../../src/model/types.js';
 
 const SOURCES = ['reg.io', 'reg.io/a', 'reg.io/a/b', 'reg.io/ab', 'other.io:5000/x', '*.wild.io', 'x.wild.io/app', 'quay.io/openshift-release-dev/ocp-release', 'Bad Source', 'reg.io/a:tag'];

@@ -4,18 +4,12 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {goMarshal, type GoJson} from '../../src/render/gojson.js';
 import {renderMco} from '../../src/render/mco.js';
-import {
-  encodeSigstoreYaml,
-  McoPanic,
-  namespacedPolicyJsons,
-  policyFilesEquivalent,
-  policyRequirement,
-  validScopePolicies,
-  yamlKey,
-  yamlKeyLess,
-} from '../../src/render/sigstore.js';
+import {McoPanic, policyRequirement, validScopePolicies} from '../../src/render/sigstore.js';
+import {namespacedPolicyJsons} from '../../src/render/crio-policies.js';
+import {encodeSigstoreYaml, policyFilesEquivalent, yamlKey, yamlKeyLess} from '../../src/render/sigstore-yaml.js';
 import {McoError} from '../../src/render/edit-registries.js';
-import {POLICY_JSON_PATH, TEMPLATE_POLICY_JSON} from '../../src/render/templates.js';
+import {POLICY_JSON_PATH} from '../../src/model/node-files.js';
+import {TEMPLATE_POLICY_JSON} from '../../src/render/templates.js';
 import {HEADER, publicKeyPolicy, stateOf, vectorValue} from '../support/sigstore.js';
 
 const KEY = vectorValue('user-cip-publickey', 'keyData');

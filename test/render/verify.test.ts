@@ -1,8 +1,9 @@
+import type {NodeFile} from '../../src/model/node-files.js';
 import {expect} from 'chai';
-import {buildReport, compareNode, compareRenderedMc, nodeCaManagedDirs, poolOfNode, type ExpectedFile, type PoolInput} from '../../src/render/verify.js';
+import {buildReport, compareNode, compareRenderedMc, nodeCaManagedDirs, poolOfNode, type PoolInput} from '../../src/render/verify.js';
 
 const pool = (name: string, sel: Record<string, string>, extra: Partial<PoolInput> = {}): PoolInput => ({name, nodeSelector: sel, degraded: false, updating: false, generatedMcName: `99-${name}-generated-registries`, ...extra});
-const expected: ExpectedFile[] = [
+const expected: NodeFile[] = [
   {path: '/etc/containers/registries.conf', content: 'a = 1\n', origin: 'machineconfig', changed: true},
   {path: '/etc/containers/policy.json', content: '{}', origin: 'template', changed: false},
 ];

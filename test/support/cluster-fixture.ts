@@ -1,4 +1,5 @@
 /** A small OpenShift-looking cluster for the fake API server, and a way to run bin/run.js against it. */
+import {runInProcess} from './in-process.js';
 import {execFile, spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {dirname, join} from 'node:path';
@@ -38,8 +39,14 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run the built CLI (bin/run.js) as a child process. */
+/** Run the CLI in this process (see in-process.ts); with stdin input, as a child process. */
 export function run(args: string[], env: Record<string, string> = {}, input?: string): Promise<RunResult> {
+  if (input === undefined) return runInProcess(args, {KUBECONFIG: '/nonexistent/kubeconfig', ...env});
+  return runChild(args, env, input);
+}
+
+/** Run the built CLI (bin/run.js) as a child process. */
+export function runChild(args: string[], env: Record<string, string> = {}, input?: string): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [BIN, ...args], {cwd: ROOT, env: {...process.env, NO_COLOR: '1', KUBECONFIG: '/nonexistent/kubeconfig', ...env}, maxBuffer: 64 * 1024 * 1024}, (err, stdout, stderr) => {
       const code = err ? (typeof (err as {code?: unknown}).code === 'number' ? ((err as {code: number}).code) : 1) : 0;

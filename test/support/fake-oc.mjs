@@ -13,7 +13,9 @@
 //   FAKE_OC_IMAGE_PULL   nodes whose debug pod image cannot be pulled ("*" = all); only for `oc debug`
 //   FAKE_OC_EXIT         nodes for which oc fails: "worker-1=1"
 //   FAKE_OC_PODS         pod -> node map for exec: "mcd-abc=worker-0" (default: pod name minus "machine-config-daemon-")
-//   FAKE_OC_LOG          append JSON lines {event: start|end, verb, node, pod, pid, t} to this file
+//   FAKE_OC_LOG          append JSON lines {event: start|end, verb, node, pod, context, pid, t} to this file
+//   FAKE_OC_PER_CONTEXT  "1": nodes live under $FAKE_OC_ROOT/<context>/<node>, the context named by --context=C
+//                        (several fake clusters behind one fake oc)
 import {spawn} from 'node:child_process';
 import {appendFileSync, existsSync} from 'node:fs';
 import {join} from 'node:path';
@@ -34,6 +36,7 @@ if (dd < 0) die('error: fake oc supports only `debug node/N -- ...` and `exec ..
 const before = args.slice(0, dd);
 let cmd = args.slice(dd + 1);
 const verb = before[0];
+const context = before.find((a) => a.startsWith('--context='))?.slice('--context='.length);
 let node;
 let rootArg;
 if (verb === 'debug') {
@@ -58,7 +61,7 @@ if (verb === 'debug') {
 } else die(`error: unknown command "${verb}" for "oc" (fake)`);
 
 if (env.FAKE_OC_LOG) {
-  const log = (event) => appendFileSync(env.FAKE_OC_LOG, JSON.stringify({event, verb, node, pod: verb === 'exec' ? before.slice(1).find((a, i, all) => !a.startsWith('-') && all[i - 1] !== '-n' && all[i - 1] !== '-c') : undefined, pid: process.pid, t: Date.now()}) + '\n');
+  const log = (event) => appendFileSync(env.FAKE_OC_LOG, JSON.stringify({event, verb, node, context, pod: verb === 'exec' ? before.slice(1).find((a, i, all) => !a.startsWith('-') && all[i - 1] !== '-n' && all[i - 1] !== '-c') : undefined, pid: process.pid, t: Date.now()}) + '\n');
   log('start');
   process.on('exit', () => log('end'));
 }
@@ -83,7 +86,7 @@ if (matches(env.FAKE_OC_HANG, node)) {
   await answer();
   die(`error: unable to upgrade connection: container not found ("${node}")`, Number(map(env.FAKE_OC_EXIT)[node]));
 } else {
-  const root = join(env.FAKE_OC_ROOT ?? '', node);
+  const root = env.FAKE_OC_PER_CONTEXT === '1' ? join(env.FAKE_OC_ROOT ?? '', context ?? '(no --context)', node) : join(env.FAKE_OC_ROOT ?? '', node);
   if (!env.FAKE_OC_ROOT || !existsSync(root)) await answer().then(() => die(`Error from server (NotFound): nodes "${node}" not found`));
   // Map the host root argument (the last one) to the fixture root.
   if (cmd[cmd.length - 1] !== rootArg) die(`error: fake oc expects the host root ${rootArg} as the last argument`);

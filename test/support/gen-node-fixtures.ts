@@ -7,7 +7,7 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {loadManifests} from '../../src/model/manifests.js';
-import {renderService} from '../../src/render/service.js';
+import {renderService} from '../../src/services/render.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = join(here, '..', 'fixtures');

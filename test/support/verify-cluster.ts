@@ -3,6 +3,7 @@
  * of test/fixtures/verify/cluster.yaml plus pools, nodes, MachineConfigs and
  * machine-config-daemon pods, and a directory with the fake `oc` to put first on PATH.
  */
+import {runInProcess} from './in-process.js';
 import {machineConfigYaml} from '../../src/render/machineconfig.js';
 import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, symlinkSync} from 'node:fs';
@@ -14,7 +15,7 @@ import {parse, parseAllDocuments} from 'yaml';
 import {FakeApiServer, type KubeObject} from './fake-apiserver.js';
 import {CLUSTER_YAML, NODE_NAMES, NODES_DIR, renderedFiles} from './gen-node-fixtures.js';
 import {loadManifests} from '../../src/model/manifests.js';
-import {renderService} from '../../src/render/service.js';
+import {renderService} from '../../src/services/render.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..');
@@ -138,6 +139,18 @@ export interface CliResult {
 
 /** Run bin/run.js against the fake cluster with the fake oc first on PATH. */
 export function runCli(srv: FakeApiServer, args: string[], env: Record<string, string> = {}, condition = 'all-match'): Promise<CliResult> {
+  const kubeconfig = srv.writeKubeconfig();
+  return runInProcess(args, {
+    PATH: `${fakeOcDir()}${delimiter}${process.env.PATH ?? ''}`,
+    KUBECONFIG: kubeconfig,
+    FAKE_OC_ROOT: join(NODES_DIR, condition),
+    FAKE_OC_PODS: Object.entries(MCD_PODS).map(([n, p]) => `${p}=${n}`).join(','),
+    ...env,
+  });
+}
+
+/** The same, as a child process running bin/run.js (for the smoke tests of the real binary). */
+export function spawnCli(srv: FakeApiServer, args: string[], env: Record<string, string> = {}, condition = 'all-match'): Promise<CliResult> {
   const kubeconfig = srv.writeKubeconfig();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {

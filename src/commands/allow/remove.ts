@@ -1,3 +1,3 @@
-import {listEditCommand} from '../../lib/list-commands.js';
+import {listEditCommand} from '../../cli/list-commands.js';
 
 export default listEditCommand('allow', 'remove');

@@ -1,3 +1,3 @@
-import {listShowCommand} from '../../lib/list-commands.js';
+import {listShowCommand} from '../../cli/list-commands.js';
 
 export default listShowCommand('block');

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
-import {EditCommand, editFlags, type EditResult} from '../../lib/edit-command.js';
-import {mirrorEditor} from '../../model/mirror-editor.js';
+import {EditCommand, editFlags, type EditResult} from '../../cli/edit-command.js';
+import {mirrorEditor} from '../../render/mirror-editor.js';
 import {KIND_OF_FLAG, type MirrorKindFlag} from '../../model/mirrors.js';
 
 export default class MirrorAdd extends EditCommand {

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core';
 import {loadState} from '../../cluster/source.js';
-import {BaseCommand} from '../../lib/base-command.js';
+import {BaseCommand} from '../../cli/base-command.js';
 import {formatProblem} from '../../lib/errors.js';
-import {sourceFlags} from '../../lib/flags.js';
-import {out} from '../../lib/output.js';
+import {sourceFlags} from '../../cli/flags.js';
+import {out} from '../../cli/output.js';
 import {formatMirrorTable, listMirrors, type MirrorListRow} from '../../model/mirrors.js';
 import {effectiveMirrors, type EffectiveMirrors} from '../../render/mirrors.js';
 

@@ -1,80 +1,39 @@
 import {Flags} from '@oclif/core';
-import {runMigrate, type MigrateResult} from '../../cluster/mirror-migrate.js';
-import {BaseCommand} from '../../lib/base-command.js';
-import {releaseImageFlag, sourceFlags} from '../../lib/flags.js';
-import {note, out} from '../../lib/output.js';
-import type {EquivalenceProof} from '../../render/mirrors.js';
+import {editFlags, EditCommand, type EditResult} from '../../cli/edit-command.js';
+import {formatMigrationProof} from '../../cli/migrate-text.js';
+import type {Plan} from '../../render/plan.js';
+import {migration, type Migration, type MigrationReport} from '../../services/mirror-migrate.js';
 
-export default class MirrorMigrate extends BaseCommand {
+export default class MirrorMigrate extends EditCommand {
   static override summary = 'Convert every ImageContentSourcePolicy into an ImageDigestMirrorSet, with proof that nodes see no change.';
-  static override description = `Each ICSP becomes an IDMS with the same name (and the same rules, in order). The registries.conf
-and policy.json MCO would render are compared before and after: the command shows that they are byte-identical,
-or lists every difference (and then writes nothing unless --allow-differences).
-Output: --out DIR writes one file per IDMS; with -f the ICSP documents are rewritten in place (comments and the
-other documents of the file are kept); otherwise the IDMS objects are created on the cluster, and the ICSPs are
-deleted only with --delete-icsp.`;
+  static override description =
+    'Each ICSP becomes an IDMS with the same name (and the same rules, in order), on the same plan, preview, confirmation and apply path as every edit. The proof is the plan itself: every node file MCO writes must render byte-identical before and after, or nothing is written unless --allow-differences. With -f the ICSP documents are rewritten in place (comments and the other documents of the file are kept); --out DIR writes one new file per IDMS without asking (nothing existing changes); otherwise the IDMS objects are created on the cluster, and the ICSPs are deleted only with --delete-icsp.';
 
   static override examples = [
     {description: 'Preview the conversion and the proof for a manifest', command: '<%= config.bin %> mirror migrate -f examples/payload-blocking.yaml --dry-run'},
     {description: 'Rewrite the manifests in place', command: '<%= config.bin %> mirror migrate -f manifests/ --yes'},
-    {description: 'Write IDMS files for the cluster\'s ICSPs to a directory', command: '<%= config.bin %> mirror migrate --out ./idms --yes'},
+    {description: "Write IDMS files for the cluster's ICSPs to a directory", command: '<%= config.bin %> mirror migrate --out ./idms'},
     {description: 'Migrate the cluster and delete the ICSPs', command: '<%= config.bin %> mirror migrate --delete-icsp --yes'},
   ];
 
   static override flags = {
-    ...sourceFlags,
-    out: Flags.string({description: 'Write the ImageDigestMirrorSet objects to this directory (one file each) instead of applying them.'}),
-    'delete-icsp': Flags.boolean({description: 'Live mode: delete each ImageContentSourcePolicy after its ImageDigestMirrorSet is created.'}),
-    'dry-run': Flags.boolean({description: 'Show the objects and the proof; write nothing.'}),
-    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (required without a terminal).'}),
+    ...editFlags,
+    out: Flags.string({description: 'Write the ImageDigestMirrorSet objects to this directory (one new file each) instead of applying them.'}),
+    'delete-icsp': Flags.boolean({exclusive: ['file', 'out'], description: 'Live mode: delete each ImageContentSourcePolicy after its ImageDigestMirrorSet is created (with -f the ICSP documents are replaced in place; with --out nothing is deleted).'}),
     'allow-differences': Flags.boolean({description: 'Write even when the rendered node files would differ.'}),
-    'release-image': releaseImageFlag,
   };
 
-  async run(): Promise<MigrateResult> {
+  private migration?: Migration;
+
+  async run(): Promise<EditResult & MigrationReport> {
     const {flags} = await this.parse(MirrorMigrate);
-    if (flags['delete-icsp'] && (flags.file?.length || flags.out)) this.error('--delete-icsp applies to the cluster; with -f the ICSP documents are replaced in place, with --out nothing is deleted', {exit: 2});
-    const tty = Boolean(process.stdin.isTTY && process.stderr.isTTY) && !this.jsonEnabled();
-    const result = await runMigrate(
-      {file: flags.file, kubeconfig: flags.kubeconfig, context: flags.context, out: flags.out, deleteIcsp: flags['delete-icsp'], dryRun: flags['dry-run'], yes: flags.yes, allowDifferences: flags['allow-differences'], releaseImage: flags['release-image']},
-      {
-        progress: (m) => note(this.p.dim(m)),
-        ...(tty
-          ? {
-              confirm: async (message: string) => {
-                const {confirm} = await import('@inquirer/prompts');
-                return confirm({message, default: false}, {output: process.stderr});
-              },
-            }
-          : {}),
-      },
-    );
-    if (this.jsonEnabled()) return result;
-    if (result.objects.length === 0) {
-      out('No ImageContentSourcePolicy objects: nothing to migrate.');
-      return result;
-    }
-    for (const o of result.objects) {
-      out(this.p.bold(`# ImageContentSourcePolicy ${o.icsp} -> ImageDigestMirrorSet ${o.idms}${o.alreadyMigrated ? ' (already exists)' : ''}`));
-      out(o.yaml.trimEnd());
-    }
-    this.printProof('after migration', result.proof);
-    if (result.proofWithoutIcsp) this.printProof('after the ICSPs are deleted too', result.proofWithoutIcsp);
-    for (const w of result.written) note(this.p.ok(result.target === 'cluster' ? `${w}: done` : `wrote ${w}`));
-    if (result.target === 'none') note(this.p.dim('dry run: nothing was written'));
-    if (result.target === 'cluster' && result.icspDeleted.length === 0) note(this.p.dim('the ImageContentSourcePolicy objects stay; delete them with --delete-icsp once you are satisfied'));
-    return result;
+    this.migration = migration({file: flags.file, out: flags.out, deleteIcsp: flags['delete-icsp'], allowDifferences: flags['allow-differences'], dryRun: flags['dry-run'], releaseImage: flags['release-image']});
+    // --out changes nothing that exists: no confirmation needed.
+    const result = await this.edit(this.migration.editor, {...flags, yes: flags.yes || Boolean(flags.out)}, this.migration.options);
+    return {...result, ...this.migration.report};
   }
 
-  private printProof(what: string, proof: EquivalenceProof): void {
-    if (proof.identical) {
-      out(this.p.ok(`# proof (${what}): registries.conf and policy.json render byte-identical, nodes see no change and nothing rolls out`));
-      out(this.p.dim('# /etc/containers/registries.conf, before = after:'));
-      out(proof.registriesConf.trimEnd());
-      return;
-    }
-    out(this.p.err(`# proof (${what}): the rendered node files DIFFER`));
-    if (proof.errorBefore !== proof.errorAfter) out(`MCO error before: ${proof.errorBefore ?? 'none'}\nMCO error after: ${proof.errorAfter ?? 'none'}`);
-    for (const d of proof.differences) out(d.diff.trimEnd());
+  protected override describePlan(_plan: Plan): string[] {
+    return this.migration ? formatMigrationProof(this.migration.report, this.p) : [];
   }
 }

@@ -1,9 +1,9 @@
 import {readFile} from 'node:fs/promises';
 import {Args, Flags} from '@oclif/core';
-import {parsePemBundle} from '../../lib/certs.js';
-import {EditCommand, editFlags, type EditResult} from '../../lib/edit-command.js';
+import {parsePemBundle} from '../../model/certs.js';
+import {EditCommand, editFlags, type EditResult} from '../../cli/edit-command.js';
 import {UserError, ValidationError} from '../../lib/errors.js';
-import {note} from '../../lib/output.js';
+import {note} from '../../cli/output.js';
 import {DEFAULT_CA_CONFIGMAP, trustCaEditor} from '../../model/edit.js';
 
 export default class TrustCaAdd extends EditCommand {

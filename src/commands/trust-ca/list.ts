@@ -1,8 +1,8 @@
-import {BaseCommand} from '../../lib/base-command.js';
-import {caHost} from '../../render/node-view.js';
-import {parsePemBundle, type CertInfo} from '../../lib/certs.js';
-import {sourceFlags} from '../../lib/flags.js';
-import {out} from '../../lib/output.js';
+import {BaseCommand} from '../../cli/base-command.js';
+import {caHost} from '../../model/node-files.js';
+import {parsePemBundle, type CertInfo} from '../../model/certs.js';
+import {sourceFlags} from '../../cli/flags.js';
+import {out} from '../../cli/output.js';
 import {CA_NAMESPACE} from '../../model/edit.js';
 
 interface Entry {

@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core';
-import {EditCommand, editFlags, type EditResult} from '../../lib/edit-command.js';
+import {EditCommand, editFlags, type EditResult} from '../../cli/edit-command.js';
 import {trustCaEditor} from '../../model/edit.js';
 
 export default class TrustCaRemove extends EditCommand {

@@ -1,0 +1,25 @@
+/**
+ * Reading configuration back out of a Red Hat ACM Policy (policy.open-cluster-management.io/v1):
+ * the objectDefinition of every musthave / mustonlyhave object template of each ConfigurationPolicy
+ * in spec.policy-templates (or of a bare ConfigurationPolicy). mustnothave templates describe
+ * objects that must be absent and are not configuration. Pure.
+ */
+const GROUP = 'policy.open-cluster-management.io/v1';
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function fromConfigurationPolicy(cp: Obj): Obj[] {
+  const templates = (cp.spec as Obj | undefined)?.['object-templates'];
+  if (!Array.isArray(templates)) return [];
+  return templates.filter((t) => isObj(t) && isObj(t.objectDefinition) && /^must(only)?have$/i.test(String(t.complianceType ?? ''))).map((t) => (t as Obj).objectDefinition as Obj);
+}
+
+/** The wrapped objects, or undefined when `body` is not an ACM Policy / ConfigurationPolicy. */
+export function acmObjectDefinitions(body: Obj): Obj[] | undefined {
+  if (body.apiVersion !== GROUP) return undefined;
+  if (body.kind === 'ConfigurationPolicy') return fromConfigurationPolicy(body);
+  if (body.kind !== 'Policy') return undefined;
+  const templates = (body.spec as Obj | undefined)?.['policy-templates'];
+  if (!Array.isArray(templates)) return [];
+  return templates.flatMap((t) => (isObj(t) && isObj(t.objectDefinition) && t.objectDefinition.kind === 'ConfigurationPolicy' && t.objectDefinition.apiVersion === GROUP ? fromConfigurationPolicy(t.objectDefinition) : []));
+}
