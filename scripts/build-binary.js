@@ -69,7 +69,10 @@ const embedded = {
 // startup snapshot that would be the build machine's answer, so they are loaded on first use instead
 // (neither is an ES module, so `__esModule`, which interop helpers probe when they import, is answered
 // without loading).
-const RUN_TIME = /^(ansis|supports-color)$/;
+// Node's HTTP and TLS modules cannot load while a Node 20 snapshot is built (node:http calls toSorted,
+// which the snapshot builder's context lacks; tls holds native references it cannot serialize):
+// they too load on first use.
+const RUN_TIME = /^(ansis|supports-color|(node:)?(https?|tls))$/;
 const loadAtRunTime = {
   name: 'load-at-run-time',
   setup(b) {
