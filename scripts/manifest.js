@@ -8,7 +8,10 @@ import {dirname, join} from 'node:path';
 import {Plugin} from '@oclif/core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const plugin = new Plugin({root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, isRoot: true});
+// From the eager command index (the CLI's own, commands-lazy.js, hands oclif stand-ins until a command runs).
+const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+pjson.oclif.commands = {...pjson.oclif.commands, target: './dist/bundle/commands-index.js'};
+const plugin = new Plugin({root, pjson, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, isRoot: true});
 await plugin.load();
 // Commands load concurrently, so their order varies from run to run: sort them for a stable file.
 const manifest = {...plugin.manifest, commands: Object.fromEntries(Object.entries(plugin.manifest.commands).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))};
