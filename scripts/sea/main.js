@@ -5,11 +5,29 @@
 // main() runs at start and first re-reads what depends on the terminal and the environment.
 import v8 from 'node:v8';
 import {dirname} from 'node:path';
-import {Config, Plugin, run, flush, handle} from '@oclif/core';
+import {Config, ModuleLoader, Plugin, run, flush, handle} from '@oclif/core';
 import pjson from '../../package.json' with {type: 'json'};
 import manifest from '../../oclif.manifest.json' with {type: 'json'};
 import {COMMANDS} from '../../dist/commands-index.js';
 import {refreshRuntimeState} from './runtime-state.cjs';
+import HelpClass from '../../dist/cli/help.js';
+import notFoundHook from '../../dist/cli/not-found.js';
+
+// oclif loads the help class and hooks that package.json names with import(), which an executable
+// cannot do (Node 20 gives a single executable no dynamic import): hand oclif's module loader these
+// two modules, bundled here, when it asks for their paths.
+const EMBEDDED_MODULES = [
+  [pjson.oclif.helpClass, {default: HelpClass}],
+  [pjson.oclif.hooks.command_not_found, {default: notFoundHook}],
+].map(([target, module]) => [target.replace(/^\.\//, ''), module]);
+const embeddedModule = (path) => EMBEDDED_MODULES.find(([suffix]) => typeof path === 'string' && path.endsWith(suffix))?.[1];
+const loadModule = ModuleLoader.load;
+const loadModuleWithData = ModuleLoader.loadWithData;
+ModuleLoader.load = async (config, path) => embeddedModule(path) ?? loadModule(config, path);
+ModuleLoader.loadWithData = async (config, path) => {
+  const module = embeddedModule(path);
+  return module ? {filePath: path, isESM: true, module} : loadModuleWithData(config, path);
+};
 
 const VERSION_FLAGS = new Set(['--version', '-v', 'version']);
 

@@ -81,7 +81,8 @@ describe('single executable (no Node on the machine)', function () {
     }
     const help = await runNodeless(onTty('oc-registries render --help'), {program: 'script', env: {TERM: 'xterm', NO_COLOR: ''}});
     expect(help.stdout).to.contain('\x1b[1mUSAGE');
-    expect(Math.max(...help.stdout.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd().length))).to.be.within(81, 100);
+    // Wrapped for 100 columns, not the build machine's 80 (oclif's flag table may overrun by a column or two).
+    expect(Math.max(...help.stdout.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd().length))).to.be.within(81, 104);
   });
 
   it('renders every example alike: node files, --json and an --out tree', async () => {
