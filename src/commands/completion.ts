@@ -3,11 +3,7 @@ import {completionScript, SHELLS, type Shell} from '../cli/completion-scripts.js
 
 export default class Completion extends Command {
   static override summary = 'Print a shell completion script (bash, zsh or fish).';
-  static override description = `Completes commands, flags, flag values (pool and node names from the live cluster, with a
-short timeout; mirror-set names from the cluster or from the -f manifests; kubeconfig contexts).
-The script calls the hidden \`__complete\` command, so it stays right when the CLI is upgraded.
-For \`oc registries <TAB>\` and \`kubectl registries <TAB>\`, put bin/oc_complete-registries and
-bin/kubectl_complete-registries on PATH next to oc-registries (oc and kubectl 1.26+ call them).`;
+  static override description = `Completes commands, flags, flag values (pool and node names from the live cluster, with a short timeout; mirror-set names from the cluster or from the -f manifests; kubeconfig contexts). The script calls the hidden \`__complete\` command, so it stays right when the CLI is upgraded. For \`oc registries <TAB>\` and \`kubectl registries <TAB>\`, put bin/oc_complete-registries and bin/kubectl_complete-registries on PATH next to oc-registries (oc and kubectl 1.26+ call them).`;
 
   static override examples = [
     {description: 'bash, this shell only', command: 'source <(<%= config.bin %> completion bash)'},
