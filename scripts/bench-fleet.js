@@ -6,6 +6,7 @@
 // (target <= 1.3), and what running the clusters one by one would ideally take.
 // Usage: node scripts/bench-fleet.js [--clusters 20] [--nodes 50] [--cluster-concurrency 4] [--concurrency 10] [--latency-ms 1000] [--json] [--strict]
 // `npm run bench` calls it; it needs a built dist/ (npm run build).
+import {numberOption} from './bench-util.js';
 import {spawn, spawnSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {availableParallelism, tmpdir} from 'node:os';
@@ -21,10 +22,7 @@ const {NODES_DIR} = await import(join(root, 'test/support/gen-node-fixtures.ts')
 const {kubeconfigYaml} = await import(join(root, 'test/support/multi-cluster.ts'));
 
 const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
+const opt = numberOption;
 const CLUSTERS = opt('clusters', 20);
 const NODES = opt('nodes', 50);
 const CLUSTER_CONCURRENCY = opt('cluster-concurrency', 4);

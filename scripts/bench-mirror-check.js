@@ -8,8 +8,9 @@
 // (memory should stay flat). The probe phase (first request to last answer, without the CLI's start-up) is
 // printed beside it, as bench-verify prints its node phase.
 // Usage: node scripts/bench-mirror-check.js [--images 2000] [--concurrency 16] [--latency-ms 50] [--json] [--strict]
+import {numberOption, watchProc} from './bench-util.js';
 import {spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {availableParallelism, tmpdir} from 'node:os';
 import {join, dirname} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -21,33 +22,12 @@ const BIN = join(root, 'bin', 'run.js');
 const {FakeRegistry} = await import(join(root, 'test/support/fake-registry.ts'));
 
 const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
+const opt = numberOption;
 const IMAGES = opt('images', 2000);
 const CONCURRENCY = opt('concurrency', 16);
 const LATENCY = opt('latency-ms', 50);
 const SOURCE = '127.0.0.1:9/bench';
 
-/** Peak RSS (VmHWM) and CPU time of a child, sampled from /proc. */
-function watchProc(pid) {
-  let peak = 0;
-  let ticks = 0;
-  const read = () => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks = Number(f[11]) + Number(f[12]);
-    } catch {
-      // gone
-    }
-  };
-  const t = setInterval(read, 20);
-  return () => (clearInterval(t), {peak, cpuSeconds: ticks / 100});
-}
 
 async function run(n) {
   const mirrors = await Promise.all([0, 1, 2].map(() => FakeRegistry.start({latencyMs: LATENCY})));
@@ -64,7 +44,7 @@ async function run(n) {
     );
     const started = Date.now();
     const child = spawn(process.execPath, [BIN, 'mirror', 'check', '--images', join(dir, 'images.txt'), '-f', join(dir, 'manifests.yaml'), '--json', '--concurrency', String(CONCURRENCY)], {stdio: ['ignore', 'pipe', 'pipe']});
-    const stop = watchProc(child.pid);
+    const {stop} = watchProc(child.pid);
     let out = '';
     let err = '';
     child.stdout.on('data', (b) => (out += b));

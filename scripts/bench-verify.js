@@ -5,6 +5,7 @@
 // process's peak RSS for a small and the full node count (memory should stay flat).
 // Usage: node scripts/bench-verify.js [--nodes 200] [--concurrency 20] [--latency-ms 1000] [--json] [--strict]
 // `npm run bench` may call it; it needs a built dist/ (npm run build).
+import {numberOption, watchProc} from './bench-util.js';
 import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync} from 'node:fs';
 import {availableParallelism, tmpdir} from 'node:os';
@@ -18,32 +19,11 @@ const {startCluster, fakeOcDir, BIN, MCD_PODS} = await import(join(root, 'test/s
 const {NODES_DIR} = await import(join(root, 'test/support/gen-node-fixtures.ts'));
 
 const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
+const opt = numberOption;
 const NODES = opt('nodes', 200);
 const CONCURRENCY = opt('concurrency', 20);
 const LATENCY = opt('latency-ms', 1000);
 
-/** Peak RSS (VmHWM, the high-water mark) and CPU time of a child, sampled from /proc. */
-function watchProc(pid) {
-  let peak = 0;
-  let cpuTicks = 0;
-  const read = () => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpuTicks = Number(f[11]) + Number(f[12]);
-    } catch {
-      // gone
-    }
-  };
-  const t = setInterval(read, 20);
-  return {stop: () => (clearInterval(t), {peak, cpuSeconds: cpuTicks / 100})};
-}
 
 // The benchmark uses the shell fake: a real oc is a compiled binary, and 200 Node-based fakes would
 // measure Node's start-up on 2 CPUs rather than verify (LIGHT_OC=0 uses the tests' Node fake).
