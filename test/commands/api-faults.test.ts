@@ -6,7 +6,7 @@ import {expect} from 'chai';
 import {DEFAULT_RESOURCES, FakeApiServer} from '../support/fake-apiserver.js';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {clusterObjects, ROOT, run} from '../support/cluster-fixture.js';
+import {clusterObjects, ROOT, run, startAllowlistCluster} from '../support/cluster-fixture.js';
 
 type Obj = Record<string, unknown> & {spec?: Record<string, unknown>};
 const allowed = (srv: FakeApiServer): string[] => (((srv.get('images', 'cluster') as Obj).spec?.registrySources as {allowedRegistries?: string[]} | undefined)?.allowedRegistries ?? []);
@@ -16,8 +16,7 @@ describe('transient API failures are retried, every call is bounded (--request-t
   let srv: FakeApiServer;
   let env: Record<string, string>;
   beforeEach(async () => {
-    srv = await FakeApiServer.start({objects: clusterObjects({registrySources: {allowedRegistries: ['quay.io']}})});
-    env = {KUBECONFIG: srv.writeKubeconfig()};
+    ({srv, env} = await startAllowlistCluster());
   });
   afterEach(() => srv.close());
 

@@ -7,7 +7,7 @@ import {expect} from 'chai';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {FakeApiServer, type KubeObject} from '../support/fake-apiserver.js';
-import {clusterObjects, ROOT, run} from '../support/cluster-fixture.js';
+import {clusterObjects, ROOT, run, startAllowlistCluster} from '../support/cluster-fixture.js';
 
 type Obj = Record<string, unknown> & {spec?: Record<string, unknown>; metadata?: Record<string, unknown>};
 const CA = join(ROOT, 'test/fixtures/certs/ca.pem');
@@ -110,8 +110,7 @@ describe('--dry-run=server: the API server validates and admits, nothing is stor
   let srv: FakeApiServer;
   let env: Record<string, string>;
   beforeEach(async () => {
-    srv = await FakeApiServer.start({objects: clusterObjects({registrySources: {allowedRegistries: ['quay.io']}})});
-    env = {KUBECONFIG: srv.writeKubeconfig()};
+    ({srv, env} = await startAllowlistCluster());
   });
   afterEach(() => srv.close());
 

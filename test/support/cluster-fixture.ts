@@ -3,7 +3,7 @@ import {runInProcess} from './in-process.js';
 import {execFile, spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {dirname, join} from 'node:path';
-import type {KubeObject} from './fake-apiserver.js';
+import {FakeApiServer, type KubeObject} from './fake-apiserver.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'bin', 'run.js');
@@ -67,4 +67,10 @@ export function runSpawn(args: string[], env: Record<string, string> = {}): Prom
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({code: code ?? 70, stdout, stderr}));
   });
+}
+
+/** A fake OpenShift cluster whose allowlist is quay.io, and the environment that points the CLI at it. */
+export async function startAllowlistCluster(): Promise<{srv: FakeApiServer; env: Record<string, string>}> {
+  const srv = await FakeApiServer.start({objects: clusterObjects({registrySources: {allowedRegistries: ['quay.io']}})});
+  return {srv, env: {KUBECONFIG: srv.writeKubeconfig()}};
 }
