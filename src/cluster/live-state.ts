@@ -1,7 +1,7 @@
 /** Reading the registry configuration objects from a live cluster. */
 import type {LoadResult} from '../model/manifests.js';
 import {loadManifests} from '../model/manifests.js';
-import {CA_NAMESPACE} from '../render/node-view.js';
+import {CA_NAMESPACE} from '../model/node-files.js';
 import {clusterError, connect, statusOf, type Kube, type KubeOptions} from './kube.js';
 
 interface Resource {

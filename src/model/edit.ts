@@ -5,6 +5,7 @@
  */
 import type {Problem} from '../lib/errors.js';
 import type {Warning} from './warnings.js';
+import {CA_NAMESPACE} from './node-files.js';
 import {explainBadScope, sourcePattern} from './scope.js';
 
 /** An object as read (live) or loaded (manifests): identity plus its full body. */
@@ -67,7 +68,6 @@ export type Intent =
   | {type: 'trust-ca'; op: 'add' | 'remove'; host: string; pem?: string; configMap?: string};
 
 export const IMAGE_API_VERSION = 'config.openshift.io/v1';
-export const CA_NAMESPACE = 'openshift-config';
 export const DEFAULT_CA_CONFIGMAP = 'registry-cas';
 /** The API server's maxItems on each registrySources list. */
 export const MAX_LIST_ITEMS = 1024;

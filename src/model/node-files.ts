@@ -23,6 +23,9 @@ export function crioPolicyPath(namespace: string): string {
   return `${CRIO_POLICIES_DIR}/${namespace}.json`;
 }
 
+/** Namespace of the additional trusted CA ConfigMap (Image spec.additionalTrustedCA.name). */
+export const CA_NAMESPACE = 'openshift-config';
+
 /** ConfigMap key `host..port` -> `host:port` (the machine-config daemon replaces every `..`). */
 export function caHost(key: string): string {
   return key.replaceAll('..', ':');

@@ -6,12 +6,12 @@
  * annotations and owner references; in a fixed order, so the same input gives the same bytes.
  * Pure.
  */
+import {CA_NAMESPACE} from '../model/node-files.js';
 import type {LoadResult} from '../model/manifests.js';
 import {displayObject} from './plan.js';
 
 export const FLEET_KINDS = ['Image', 'ImageDigestMirrorSet', 'ImageTagMirrorSet', 'ImageContentSourcePolicy', 'ClusterImagePolicy', 'ImagePolicy', 'ConfigMap'] as const;
 
-const CA_NAMESPACE = 'openshift-config';
 /** Annotation prefixes the release payload and clients put on objects; they describe one cluster, not the configuration. */
 const CLUSTER_ANNOTATIONS = ['include.release.openshift.io/', 'release.openshift.io/', 'capability.openshift.io/', 'kubectl.kubernetes.io/', 'argocd.argoproj.io/'];
 

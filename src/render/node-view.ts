@@ -5,12 +5,11 @@
  * are. Pure: state in, files out.
  */
 import type {Problem} from '../lib/errors.js';
-import {caPath, POLICY_JSON_PATH, REGISTRIES_CONF_PATH, type NodeFile, type NodeFileText} from '../model/node-files.js';
+import {CA_NAMESPACE, caPath, POLICY_JSON_PATH, REGISTRIES_CONF_PATH, type NodeFile, type NodeFileText} from '../model/node-files.js';
 import type {ClusterState} from '../model/types.js';
 import {renderMco, type MirrorRenderHooks, type RenderOutcome} from './mco.js';
 import {TEMPLATE_POLICY_JSON, TEMPLATE_REGISTRIES_CONF} from './templates.js';
 
-export const CA_NAMESPACE = 'openshift-config';
 
 export interface NodeView {
   outcome: RenderOutcome;

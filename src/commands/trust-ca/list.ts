@@ -3,7 +3,7 @@ import {caHost} from '../../model/node-files.js';
 import {parsePemBundle, type CertInfo} from '../../model/certs.js';
 import {sourceFlags} from '../../cli/flags.js';
 import {out} from '../../cli/output.js';
-import {CA_NAMESPACE} from '../../model/edit.js';
+import {CA_NAMESPACE} from '../../model/node-files.js';
 
 interface Entry {
   key: string;
