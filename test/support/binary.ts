@@ -71,21 +71,29 @@ function collect(cmd: string, args: string[], opts: {env: NodeJS.ProcessEnv; cwd
   });
 }
 
+/**
+ * The one environment every side of a comparison starts from: nothing of this process's own
+ * environment that changes output (CI, FORCE_COLOR, COLUMNS, KUBECONFIG...) leaks into one side only.
+ */
+function baseEnv(path: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, LANG: 'C', NO_COLOR: '1', ...extra, PATH: path};
+}
+
 /** A program (by default `oc-registries`) looked up on the isolated PATH, run without Node in reach. */
 export function runNodeless(args: string[], opts: {env?: Record<string, string>; cwd?: string; program?: string; input?: string} = {}): Promise<Result> {
   const n = nodeless();
-  const env: NodeJS.ProcessEnv = {HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, LANG: 'C', NO_COLOR: '1', ...opts.env, PATH: n.path};
+  const env = baseEnv(n.path, opts.env);
   const argv = [opts.program ?? 'oc-registries', ...args];
   if (n.mountHidden) return collect('unshare', ['-m', '/bin/sh', '-c', `mount --bind /dev/null '${n.nodeBinary}' && exec "$@"`, 'sh', ...argv], {...opts, env});
   return collect('/bin/sh', ['-c', 'exec "$@"', 'sh', ...argv], {...opts, env});
 }
 
-/** Any program with this process's environment (Node on PATH). */
+/** Any program on this process's PATH (Node in reach), in the same base environment. */
 export function runHost(cmd: string, args: string[], opts: {env?: Record<string, string>; cwd?: string} = {}): Promise<Result> {
-  return collect(cmd, args, {...opts, env: {...process.env, ...opts.env}});
+  return collect(cmd, args, {...opts, env: baseEnv(process.env.PATH ?? '', opts.env)});
 }
 
 /** bin/run.js under this Node: the reference the executable must match. */
 export function runJs(args: string[], opts: {env?: Record<string, string>; cwd?: string; input?: string} = {}): Promise<Result> {
-  return collect(process.execPath, [RUN_JS, ...args], {...opts, env: {...process.env, NO_COLOR: '1', ...opts.env}});
+  return collect(process.execPath, [RUN_JS, ...args], {...opts, env: baseEnv(process.env.PATH ?? '', opts.env)});
 }
