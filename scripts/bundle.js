@@ -4,7 +4,7 @@
 // `--help` needs) and commands-lazy.js (every command, keyed by id, for oclif's explicit command
 // strategy; a command's module is imported only when it runs; commands-index.js, the eager variant,
 // serves the manifest step and the single executable). Lazily imported modules become their own chunks;
-// the Kubernetes client stays outside and loads from node_modules when a command needs it.
+// the Kubernetes client is a bundle of its own (kube.js), imported when a command needs it.
 import {readdirSync, writeFileSync, rmSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -59,6 +59,28 @@ const lazy = [
 writeFileSync(join(dist, 'commands-lazy.js'), lazy.join('\n'));
 
 rmSync(join(dist, 'bundle'), {recursive: true, force: true});
+// The Kubernetes client, for the commands that talk to a cluster: one file of its own (from
+// node_modules it is hundreds of files and ~0.9 s to import), whitespace-minified because a live
+// command pays for decoding and compiling every byte of it (14 MB as written, 5 MB minified:
+// ~0.45 s -> ~0.33 s); identifiers are kept, so its stack traces and error names read as written.
+await build({
+  stdin: {contents: "export * from '@kubernetes/client-node';", resolveDir: root, sourcefile: 'kube-entry.js'},
+  outfile: join(dist, 'bundle', 'kube.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  banner: {js: "import {createRequire as __ocrCreateRequire} from 'node:module'; const require = __ocrCreateRequire(import.meta.url);"},
+  logLevel: 'warning',
+});
+const kubeClient = {
+  name: 'kube-client',
+  setup(b) {
+    b.onResolve({filter: /^@kubernetes\/client-node$/}, () => ({path: './kube.js', external: true}));
+  },
+};
 await build({
   entryPoints: [join(dist, 'cli.js'), join(dist, 'commands-index.js'), join(dist, 'commands-lazy.js'), join(dist, 'cli', 'not-found.js'), join(dist, 'cli', 'help.js')],
   outdir: join(dist, 'bundle'),
@@ -67,11 +89,11 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['@kubernetes/client-node', 'typescript'],
+  external: ['typescript'],
   banner: {js: "import {createRequire as __ocrCreateRequire} from 'node:module'; const require = __ocrCreateRequire(import.meta.url);"},
   // oclif requires these when it loads; a light command never uses them (help templates, globbing,
   // config-file search, spinners, and semver for an engine check that cannot find oclif's
   // package.json inside a bundle anyway): evaluated on first use only.
-  plugins: [lazyPackages(['ejs', 'minimatch', 'tinyglobby', 'lilconfig', 'cli-spinners', 'semver'], root)],
+  plugins: [kubeClient, lazyPackages(['ejs', 'minimatch', 'tinyglobby', 'lilconfig', 'cli-spinners', 'semver'], root)],
   logLevel: 'warning',
 });
