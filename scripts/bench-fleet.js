@@ -50,10 +50,10 @@ const ocDir = join(work, 'bin');
 mkdirSync(ocDir);
 symlinkSync(join(root, 'test', 'support', 'fake-oc-replay.sh'), join(ocDir, 'oc'));
 
-// Record what the read script prints on a master and on a worker (the light fake runs it on the fixture tree).
+// Record what the read script prints on a master and on a worker (the tests' fake runs it on the fixture tree).
 const recorded = {};
 for (const kind of ['master-0', 'worker-0']) {
-  const r = spawnSync(join(root, 'test', 'support', 'fake-oc-light.sh'), ocArgs(kind, {via: 'debug', extraPaths: renderedFiles().map((f) => f.path)}), {env: {...process.env, FAKE_OC_ROOT: join(NODES_DIR, 'all-match')}, encoding: 'utf8'});
+  const r = spawnSync(join(root, 'test', 'support', 'fake-oc.sh'), ocArgs(kind, {via: 'debug', extraPaths: renderedFiles().map((f) => f.path)}), {env: {...process.env, FAKE_OC_ROOT: join(NODES_DIR, 'all-match')}, encoding: 'utf8'});
   if (r.status !== 0) throw new Error(`recording ${kind} failed: ${r.stderr}`);
   recorded[kind] = join(work, `${kind}.out`);
   writeFileSync(recorded[kind], r.stdout);

@@ -155,7 +155,7 @@ describe('single executable (no Node on the machine)', function () {
     after(() => srv.close());
 
     it('verify: all nodes match (the shell fake oc, Node-free like a real oc)', async () => {
-      const oc = join(ROOT, 'test', 'support', 'fake-oc-light.sh');
+      const oc = join(ROOT, 'test', 'support', 'fake-oc.sh');
       const [bin, js] = await Promise.all([runNodeless(['verify', '--oc', oc, '--json'], {env}), runJs(['verify', '--oc', oc, '--json'], {env})]);
       expect(bin.code, bin.stderr).to.equal(0);
       const strip = (r: Result) => {

@@ -20,7 +20,7 @@ import {renderService} from '../../src/services/render.js';
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..');
 export const BIN = join(ROOT, 'bin', 'run.js');
-export const FAKE_OC = join(here, 'fake-oc.mjs');
+export const FAKE_OC = join(here, 'fake-oc.sh');
 
 export const RENDERED = {master: 'rendered-master-5f1a0c', worker: 'rendered-worker-9b2e47'};
 export const MCD_PODS: Record<string, string> = {'master-0': 'machine-config-daemon-q8x2m', 'worker-0': 'machine-config-daemon-7hd4k', 'worker-1': 'machine-config-daemon-zt9pw'};
