@@ -4,7 +4,7 @@ import {cpSync, existsSync, mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {EXIT_CODE_MEANING} from '../../src/lib/exit-codes.js';
-import {ROOT, run, runChild} from '../support/cluster-fixture.js';
+import {ROOT, run} from '../support/cluster-fixture.js';
 
 interface ManifestArg {
   name: string;
@@ -54,15 +54,11 @@ describe('help texts', function () {
     }
   });
 
-  it('USAGE matches the arguments and examples are never wrapped inside a digest (the real binary, 80 columns)', async () => {
-    // The real binary's help, as a user sees it.
+  it('USAGE matches the arguments and examples are never wrapped inside a digest (80 columns, as without a terminal)', async () => {
+    // The help a user sees without a terminal (oclif wraps at 80 columns); the single executable's
+    // smoke suite compares every command's --help of the real binaries.
     const helps = new Map<string, {code: number; stdout: string; stderr: string}>();
-    const ids = commands.map((c) => c.id).filter((id) => id !== 'help');
-    for (let i = 0; i < ids.length; i += 4) {
-      const batch = ids.slice(i, i + 4);
-      const rs = await Promise.all(batch.map((id) => runChild([...id.split(':'), '--help'], {COLUMNS: '80'})));
-      batch.forEach((id, j) => helps.set(id, rs[j]!));
-    }
+    for (const id of commands.map((c) => c.id).filter((x) => x !== 'help')) helps.set(id, await run([...id.split(':'), '--help']));
     for (const c of commands.filter((x) => x.id !== 'help')) {
       const r = helps.get(c.id)!;
       expect(r.code, `${c.id}: ${r.stderr}`).to.equal(0);

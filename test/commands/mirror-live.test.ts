@@ -1,27 +1,19 @@
 /**
- * Live mode of the mirror commands: the real CLI (bin/run.js) against the fake
+ * Live mode of the mirror commands: the real CLI (in this process) against the fake
  * API server on 127.0.0.1 through a generated kubeconfig.
  */
 import {expect} from 'chai';
-import {spawn} from 'node:child_process';
 import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {FakeApiServer, type KubeObject} from '../support/fake-apiserver.js';
+import {runInProcess} from '../support/in-process.js';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'run.js');
 const RELEASE = `quay.io/openshift-release-dev/ocp-release@sha256:${'4'.repeat(64)}`;
 
-function run(args: string[], env: Record<string, string>, cwd?: string): Promise<{status: number; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args], {env: {...process.env, NO_COLOR: '1', ...env}, cwd, stdio: ['pipe', 'pipe', 'pipe']});
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.stdin.end();
-    p.on('close', (code) => resolve({status: code ?? -1, stdout, stderr}));
-  });
+async function run(args: string[], env: Record<string, string>, cwd?: string): Promise<{status: number; stdout: string; stderr: string}> {
+  const r = await runInProcess(args, env, {cwd});
+  return {status: r.code, stdout: r.stdout, stderr: r.stderr};
 }
 
 const image = (spec: Record<string, unknown> = {}): KubeObject => ({apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: {name: 'cluster'}, spec});

@@ -32,7 +32,12 @@ interface Bundle {
 let loading: Promise<{bundle: Bundle; config: unknown}> | undefined;
 
 async function load(): Promise<{bundle: Bundle; config: unknown}> {
+  // oclif fixes its wrapping width when it loads: 80 columns, as for output that is not a terminal
+  // (which captured output is), also when the test runner itself writes to one.
+  const columns = process.env.OCLIF_COLUMNS;
+  process.env.OCLIF_COLUMNS ??= '80';
   const bundle = (await import(pathToFileURL(join(ROOT, 'dist', 'bundle', 'cli.js')).href)) as Bundle;
+  if (columns === undefined) delete process.env.OCLIF_COLUMNS;
   const config = await bundle.Config.load(pathToFileURL(join(ROOT, 'bin', 'run.js')).href);
   return {bundle, config};
 }
@@ -67,6 +72,12 @@ export async function runInProcess(args: string[], env: Record<string, string | 
   const savedClock = opts.realClock ? undefined : bundle.setClock(bundle.virtualClock(Date.parse('2026-01-01T00:00:00Z')));
   process.stdout.write = capture('out');
   process.stderr.write = capture('err');
+  // Captured output and no input: no terminal, also when the test runner itself runs on one.
+  const ttys = [process.stdin, process.stdout, process.stderr].map((stream) => {
+    const own = Object.getOwnPropertyDescriptor(stream, 'isTTY');
+    Object.defineProperty(stream, 'isTTY', {value: false, configurable: true, writable: true});
+    return () => (own ? Object.defineProperty(stream, 'isTTY', own) : delete (stream as {isTTY?: boolean}).isTTY);
+  });
   let code: number;
   try {
     await bundle.run(args, config);
@@ -83,6 +94,7 @@ export async function runInProcess(args: string[], env: Record<string, string | 
   } finally {
     process.stdout.write = saved.out;
     process.stderr.write = saved.err;
+    for (const restore of ttys) restore();
     process.exitCode = saved.exitCode;
     if (opts.cwd) process.chdir(savedCwd);
     if (savedClock) bundle.setClock(savedClock);
