@@ -29,7 +29,7 @@ function layerRules(layer) {
 }
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**']},
+  {ignores: ['dist/**', '.test-build/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
