@@ -71,6 +71,9 @@ export function syncNode(doc: Document, node: unknown, after: unknown): Node {
       }
       return create(v);
     });
+    // The yaml library keeps a comment written right above the first item on the sequence itself;
+    // it is that item's own comment and goes when the item goes (as comments above later items do).
+    if (node.items.length > 0 && !used.has(0)) node.commentBefore = undefined;
     node.items = items;
     return node;
   }

@@ -118,6 +118,38 @@ describe('GitOps file safety (-f)', function () {
 describe('GitOps file safety: concurrent editors (-f)', function () {
   this.timeout(120_000);
 
+  it('removing a list item, a mirror rule or a mirror set removes only its own comments', async () => {
+    const image = IMAGE('    # the allowlist\n    allowedRegistries:\n    # payload registries\n    - quay.io\n    - registry.redhat.io # Red Hat\n    # team registry\n    - registry.example.com # team note\n    # mirror host\n    - mirror.example.com\n');
+    const removed = async (entry: string) => {
+      const f = join(dirWith({'i.yaml': image}), 'i.yaml');
+      const r = await run(['allow', 'remove', entry, '-f', f, '--yes']);
+      expect(r.code, r.stderr).to.equal(0);
+      const after = readFileSync(f, 'utf8').split('\n');
+      return image.split('\n').filter((l) => !after.includes(l));
+    };
+    expect(await removed('registry.example.com')).to.deep.equal(['    # team registry', '    - registry.example.com # team note']);
+    expect(await removed('registry.redhat.io')).to.deep.equal(['    - registry.redhat.io # Red Hat']);
+    // A comment right above the first item is that item's own too (the yaml library keeps it on the list).
+    expect(await removed('quay.io')).to.deep.equal(['    # payload registries', '    - quay.io']);
+
+    const idms = (name: string, comment: string, rules: string) => `# ${comment}\napiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata:\n  name: ${name}\nspec:\n  imageDigestMirrors:\n${rules}`;
+    const ubi = idms('ubi', 'ubi mirrors', '  # ubi9 rule\n  - source: registry.redhat.io/ubi9\n    mirrors:\n    # primary\n    - a.example.com/ubi9\n    # secondary\n    - b.example.com/ubi9\n  # ubi8 rule\n  - source: registry.redhat.io/ubi8\n    mirrors:\n    - a.example.com/ubi8\n');
+    const apps = idms('apps', 'app mirrors, owned by team-a', '  - source: registry.example.com/apps\n    mirrors:\n    - a.example.com/apps\n');
+    const text = `# mirrors of the disconnected cluster\n---\n${ubi}---\n${apps}`;
+    const mirrorRemove = async (...args: string[]) => {
+      const f = join(dirWith({'m.yaml': text}), 'm.yaml');
+      const r = await run(['mirror', 'remove', ...args, '-f', f, '--yes']);
+      expect(r.code, r.stderr).to.equal(0);
+      const after = readFileSync(f, 'utf8');
+      return {after, gone: text.split('\n').filter((l) => !after.split('\n').includes(l))};
+    };
+    expect((await mirrorRemove('registry.redhat.io/ubi9', 'b.example.com/ubi9')).gone).to.deep.equal(['    # secondary', '    - b.example.com/ubi9']);
+    expect((await mirrorRemove('registry.redhat.io/ubi9')).gone).to.deep.equal(['  # ubi9 rule', '  - source: registry.redhat.io/ubi9', '    # primary', '    - a.example.com/ubi9', '    # secondary', '    - b.example.com/ubi9']);
+    // The last rule of a set: the set goes with its own leading comment; the file's and the other set's stay.
+    const {after} = await mirrorRemove('registry.example.com/apps');
+    expect(after).to.equal(`# mirrors of the disconnected cluster\n---\n${ubi}`);
+  });
+
   it('six processes adding to the same file: each re-reads on conflict and lands, none is lost silently, no temporary or lock file is left', async () => {
     const dir = dirWith({'i.yaml': IMAGE('    blockedRegistries:\n    - a.example.com\n')});
     const f = join(dir, 'i.yaml');
