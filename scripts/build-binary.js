@@ -102,6 +102,8 @@ await build({
   outfile: main,
   // oclif's TypeScript lookup requires typescript in development only (absent, it skips).
   external: ['typescript'],
+  // As in scripts/bundle.js: jsonc-parser's ES module build (its UMD main hides its requires from a bundler).
+  alias: {'jsonc-parser': 'jsonc-parser/lib/esm/main.js'},
   plugins: [embedded, ...(mode === 'snapshot' ? [loadAtRunTime] : [])],
 });
 

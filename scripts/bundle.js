@@ -90,6 +90,8 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['typescript'],
+  // jsonc-parser's main is a UMD build whose inner requires a bundler cannot follow; its ES module build is the same code.
+  alias: {'jsonc-parser': 'jsonc-parser/lib/esm/main.js'},
   banner: {js: "import {createRequire as __ocrCreateRequire} from 'node:module'; const require = __ocrCreateRequire(import.meta.url);"},
   // oclif requires these when it loads; a light command never uses them (help templates, globbing,
   // config-file search, spinners, and semver for an engine check that cannot find oclif's

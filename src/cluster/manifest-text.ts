@@ -5,6 +5,8 @@
  * written in block style; CRLF files stay CRLF; JSON manifests stay JSON in
  * their own indentation.
  */
+import {isDeepStrictEqual} from 'node:util';
+import {applyEdits, modify, type FormattingOptions, type JSONPath} from 'jsonc-parser';
 import {isMap, isScalar, isSeq, Scalar, visit, type Node} from 'yaml';
 
 /** Plain scalars a YAML 1.1 reader does not read as a string (booleans, null, ints in any base, floats, sexagesimals, timestamps, merge). */
@@ -76,9 +78,48 @@ const same = (a: Obj, kind: string, name: string, ns?: string) =>
   a.kind === kind && (a.metadata as Obj | undefined)?.name === name && (((a.metadata as Obj | undefined)?.namespace as string | undefined) ?? '') === (ns ?? '');
 
 /**
- * Apply object changes to a JSON manifest (one object or a List): replaced,
- * deleted, appended (a single object becomes a List to hold a second one);
- * written back in the file's own indentation and final newline.
+ * Turn the JSON value at `path` from `before` into `after`, rewriting only what differs: edits go
+ * through jsonc-parser (a well-kept minimal-edit JSON library: hand-written offset arithmetic is
+ * where layout-keeping editors break), one at a time, each on the current text; every key and
+ * item that does not change keeps its bytes.
+ */
+function patchJson(text: string, path: JSONPath, before: unknown, after: unknown, fmt: FormattingOptions): string {
+  if (isDeepStrictEqual(before, after)) return text;
+  const edit = (t: string, p: JSONPath, v: unknown, isArrayInsertion = false) => applyEdits(t, modify(t, p, v, {formattingOptions: fmt, isArrayInsertion}));
+  const isObj = (x: unknown): x is Obj => !!x && typeof x === 'object' && !Array.isArray(x);
+  if (isObj(before) && isObj(after)) {
+    for (const k of Object.keys(before)) if (!Object.hasOwn(after, k)) text = edit(text, [...path, k], undefined);
+    for (const [k, v] of Object.entries(after)) text = Object.hasOwn(before, k) ? patchJson(text, [...path, k], before[k], v, fmt) : edit(text, [...path, k], v);
+    return text;
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (before.length === after.length) {
+      after.forEach((v, i) => (text = patchJson(text, [...path, i], before[i], v, fmt)));
+      return text;
+    }
+    // Items removed (the others in order) and items appended: only those are touched.
+    const keep: number[] = [];
+    let j = 0;
+    before.forEach((v, i) => {
+      if (j < after.length && isDeepStrictEqual(v, after[j])) {
+        keep.push(i);
+        j++;
+      }
+    });
+    if (keep.length > 0) {
+      for (let i = before.length - 1; i >= 0; i--) if (!keep.includes(i)) text = edit(text, [...path, i], undefined);
+      after.slice(j).forEach((v, k) => (text = edit(text, [...path, keep.length + k], v, true)));
+      return text;
+    }
+  }
+  return edit(text, path, after);
+}
+
+/**
+ * Apply object changes to a JSON manifest (one object or a List): replaced, deleted, appended (a
+ * single object becomes a List to hold a second one: one file stays one file, which `oc apply -f`
+ * and a kustomization already list). Only what changes is rewritten: untouched keys, items and
+ * objects keep their bytes (the object wrapped into a List keeps its own, one level deeper).
  */
 export function editJson(text: string, changes: Array<{kind: string; name: string; namespace?: string; after?: Obj}>, appended: Obj[]): string {
   const value = JSON.parse(text) as Obj;
@@ -91,7 +132,30 @@ export function editJson(text: string, changes: Array<{kind: string; name: strin
     else items = items.filter((_, j) => j !== i);
   }
   items.push(...appended);
-  const out = wasList ? {...value, items} : items.length === 1 ? items[0] : {apiVersion: 'v1', kind: 'List', items};
+  const wanted = wasList ? {...value, items} : items.length === 1 ? items[0] : {apiVersion: 'v1', kind: 'List', items};
   const indent = jsonIndent(text);
-  return JSON.stringify(out, null, indent) + (text.endsWith('\n') ? '\n' : '');
+  const whole = () => JSON.stringify(wanted, null, indent) + (text.endsWith('\n') ? '\n' : '');
+  if (indent === 0 || (!wasList && items.length === 0)) return whole();
+  const eol = lineEnding(text);
+  const fmt: FormattingOptions = {insertSpaces: indent !== '\t', tabSize: typeof indent === 'number' ? indent : 1, eol};
+  let out: string;
+  if (wasList) out = patchJson(text, [], value, wanted, fmt);
+  else {
+    const single = patchJson(text, [], value, items[0], fmt);
+    if (items.length === 1) out = single;
+    else {
+      // The one object, now the List's first item: its own text, two levels deeper.
+      const unit = typeof indent === 'number' ? ' '.repeat(indent) : indent;
+      const deeper = (t: string) => t.trim().split(eol).join(eol + unit + unit);
+      const rest = items.slice(1).map((o) => `,${eol}${unit}${unit}${deeper(JSON.stringify(o, null, indent).split('\n').join(eol))}`);
+      out = `{${eol}${unit}"apiVersion": "v1",${eol}${unit}"kind": "List",${eol}${unit}"items": [${eol}${unit}${unit}${deeper(single)}${rest.join('')}${eol}${unit}]${eol}}` + (text.endsWith('\n') ? eol : '');
+    }
+  }
+  // The edits must mean exactly the objects planned; anything else falls back to writing them whole.
+  try {
+    if (isDeepStrictEqual(JSON.parse(out), wanted)) return out;
+  } catch {
+    // not JSON: fall through
+  }
+  return whole();
 }

@@ -91,6 +91,34 @@ describe('GitOps file safety (-f)', function () {
     expect(text).to.equal(JSON.stringify(want, null, 4) + '\n');
   });
 
+  it('JSON edits rewrite only what changes: other keys keep their layout; a second object wraps the file into a List holding the first one\'s own text', async () => {
+    const image = '{\n    "apiVersion": "config.openshift.io/v1",\n    "kind": "Image",\n    "metadata": {"name": "cluster", "labels": {"team": "platform"}},\n    "spec": {\n        "registrySources": {\n            "allowedRegistries": ["quay.io", "registry.redhat.io"],\n            "insecureRegistries": [\n                "insecure.example.com"\n            ]\n        }\n    }\n}\n';
+    const dir = dirWith({'image.json': image});
+    const f = join(dir, 'image.json');
+    let r = await run(['insecure', 'add', 'other.example.com', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    let text = readFileSync(f, 'utf8');
+    // Only the list that changed is rewritten; the one-line metadata and the inline allowlist stay as written.
+    expect(text).to.equal(image.replace('                "insecure.example.com"\n', '                "insecure.example.com",\n                "other.example.com"\n'));
+    r = await run(['mirror', 'add', 'registry.example.com/apps', 'a.example.com/apps', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    text = readFileSync(f, 'utf8');
+    const list = JSON.parse(text) as {kind: string; items: Array<{kind: string}>};
+    expect(list.kind).to.equal('List');
+    expect(list.items.map((o) => o.kind)).to.deep.equal(['Image', 'ImageDigestMirrorSet']);
+    // The Image keeps its own lines, two levels deeper.
+    const before = readFileSync(f, 'utf8');
+    expect(before).to.include('            "metadata": {"name": "cluster", "labels": {"team": "platform"}},\n');
+    expect(before).to.include('                    "allowedRegistries": ["quay.io", "registry.redhat.io"],\n');
+    // Editing one item of the List leaves the other item's bytes alone.
+    r = await run(['mirror', 'add', 'registry.example.com/apps', 'b.example.com/apps', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const after = readFileSync(f, 'utf8');
+    const imagePart = (t: string) => t.slice(0, t.indexOf('"kind": "ImageDigestMirrorSet"'));
+    expect(imagePart(after)).to.equal(imagePart(before));
+    expect((await run(['mirror', 'list', '-f', f, '--json'])).stdout).to.include('b.example.com/apps');
+  });
+
   it('content added under spec: {} is written in block style', async () => {
     const dir = dirWith({'i.yaml': 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec: {}\n'});
     const f = join(dir, 'i.yaml');
@@ -113,10 +141,6 @@ describe('GitOps file safety (-f)', function () {
     expect(s.code, s.stderr).to.equal(0);
     expect(parse(readFileSync(g, 'utf8')).spec.allowedRegistriesForImport).to.deep.equal([{domainName: 'quay.io'}]);
   });
-});
-
-describe('GitOps file safety: concurrent editors (-f)', function () {
-  this.timeout(120_000);
 
   it('removing a list item, a mirror rule or a mirror set removes only its own comments', async () => {
     const image = IMAGE('    # the allowlist\n    allowedRegistries:\n    # payload registries\n    - quay.io\n    - registry.redhat.io # Red Hat\n    # team registry\n    - registry.example.com # team note\n    # mirror host\n    - mirror.example.com\n');
@@ -149,6 +173,10 @@ describe('GitOps file safety: concurrent editors (-f)', function () {
     const {after} = await mirrorRemove('registry.example.com/apps');
     expect(after).to.equal(`# mirrors of the disconnected cluster\n---\n${ubi}`);
   });
+});
+
+describe('GitOps file safety: concurrent editors (-f)', function () {
+  this.timeout(120_000);
 
   it('six processes adding to the same file: each re-reads on conflict and lands, none is lost silently, no temporary or lock file is left', async () => {
     const dir = dirWith({'i.yaml': IMAGE('    blockedRegistries:\n    - a.example.com\n')});
