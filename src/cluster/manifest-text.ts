@@ -87,12 +87,13 @@ function patchJson(text: string, path: JSONPath, before: unknown, after: unknown
   if (isDeepStrictEqual(before, after)) return text;
   const edit = (t: string, p: JSONPath, v: unknown, isArrayInsertion = false) => applyEdits(t, modify(t, p, v, {formattingOptions: fmt, isArrayInsertion}));
   const isObj = (x: unknown): x is Obj => !!x && typeof x === 'object' && !Array.isArray(x);
-  if (isObj(before) && isObj(after)) {
+  // Emptied objects and lists are written whole (`{}`, `[]`, not an opening and a closing line).
+  if (isObj(before) && isObj(after) && Object.keys(after).length > 0) {
     for (const k of Object.keys(before)) if (!Object.hasOwn(after, k)) text = edit(text, [...path, k], undefined);
     for (const [k, v] of Object.entries(after)) text = Object.hasOwn(before, k) ? patchJson(text, [...path, k], before[k], v, fmt) : edit(text, [...path, k], v);
     return text;
   }
-  if (Array.isArray(before) && Array.isArray(after)) {
+  if (Array.isArray(before) && Array.isArray(after) && after.length > 0) {
     if (before.length === after.length) {
       after.forEach((v, i) => (text = patchJson(text, [...path, i], before[i], v, fmt)));
       return text;
@@ -106,7 +107,9 @@ function patchJson(text: string, path: JSONPath, before: unknown, after: unknown
         j++;
       }
     });
-    if (keep.length > 0) {
+    // (jsonc-parser 3.3.1 corrupts the text when it removes an array's last item: `["a", "b"]` becomes
+    // `["a""]`; a list that loses its last item is written whole.)
+    if (keep.length > 0 && keep.includes(before.length - 1)) {
       for (let i = before.length - 1; i >= 0; i--) if (!keep.includes(i)) text = edit(text, [...path, i], undefined);
       after.slice(j).forEach((v, k) => (text = edit(text, [...path, keep.length + k], v, true)));
       return text;
@@ -139,6 +142,23 @@ export function editJson(text: string, changes: Array<{kind: string; name: strin
   const eol = lineEnding(text);
   const fmt: FormattingOptions = {insertSpaces: indent !== '\t', tabSize: typeof indent === 'number' ? indent : 1, eol};
   let out: string;
+  try {
+    out = layoutKept(text, value, wasList, items, wanted, fmt, indent, eol);
+  } catch {
+    return whole();
+  }
+  // The edits must mean exactly the objects planned; anything else falls back to writing them whole.
+  try {
+    if (isDeepStrictEqual(JSON.parse(out), wanted)) return out;
+  } catch {
+    // not JSON: fall through
+  }
+  return whole();
+}
+
+/** The edited text, each object keeping its own layout (see editJson). */
+function layoutKept(text: string, value: Obj, wasList: boolean, items: Obj[], wanted: unknown, fmt: FormattingOptions, indent: string | number, eol: string): string {
+  let out: string;
   if (wasList) out = patchJson(text, [], value, wanted, fmt);
   else {
     const single = patchJson(text, [], value, items[0], fmt);
@@ -151,11 +171,5 @@ export function editJson(text: string, changes: Array<{kind: string; name: strin
       out = `{${eol}${unit}"apiVersion": "v1",${eol}${unit}"kind": "List",${eol}${unit}"items": [${eol}${unit}${unit}${deeper(single)}${rest.join('')}${eol}${unit}]${eol}}` + (text.endsWith('\n') ? eol : '');
     }
   }
-  // The edits must mean exactly the objects planned; anything else falls back to writing them whole.
-  try {
-    if (isDeepStrictEqual(JSON.parse(out), wanted)) return out;
-  } catch {
-    // not JSON: fall through
-  }
-  return whole();
+  return out;
 }
