@@ -46,7 +46,7 @@ for (const [pkg, name] of Object.entries(EMBEDDED)) {
   const file = join(work, `${name}.cjs`);
   await build({...common, stdin: {contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: root, sourcefile: `${name}-entry.js`}, outfile: file});
   const cache = join(work, `${name}.cache`);
-  run(process.execPath, [join(root, 'scripts', 'sea', 'code-cache.cjs'), file, cache]);
+  run(process.execPath, [join(root, 'scripts', 'code-cache.cjs'), file, cache]);
   assets[`${name}.cjs`] = file;
   assets[`${name}.cache`] = cache;
 }

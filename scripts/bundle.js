@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Bundles the compiled CLI (dist/) into dist/bundle/ for a fast start (see ../shared performance
-// notes: oclif reads hundreds of files otherwise). Two entries: cli.js (oclif's runner, all that
-// `--help` needs) and commands-lazy.js (every command, keyed by id, for oclif's explicit command
-// strategy; a command's module is imported only when it runs; commands-index.js, the eager variant,
-// serves the manifest step and the single executable). Lazily imported modules become their own chunks;
-// the Kubernetes client is a bundle of its own (kube.js), imported when a command needs it.
+// notes: oclif reads hundreds of files otherwise): cli.cjs, one CommonJS script holding oclif, the
+// manifest and every command (oclif's explicit strategy; a command's code is evaluated only when it
+// runs, never for help), loaded by bin/run.js with the V8 code cache made here (cli.cache); the
+// Kubernetes client and the prompts are bundles of their own, evaluated when a command needs them.
+// First it writes the two command indexes (commands-index.js, eager: the manifest step and the single
+// executable; commands-lazy.js: what cli.cjs runs) and the oclif manifest, which cli.cjs embeds.
+import {spawnSync} from 'node:child_process';
 import {readdirSync, writeFileSync, rmSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -58,44 +60,54 @@ const lazy = [
 ];
 writeFileSync(join(dist, 'commands-lazy.js'), lazy.join('\n'));
 
+// The manifest, before the bundle that embeds it.
+const manifestRun = spawnSync(process.execPath, [join(root, 'scripts', 'manifest.js')], {cwd: root, encoding: 'utf8'});
+if (manifestRun.status !== 0) throw new Error(`scripts/manifest.js failed: ${manifestRun.stderr}`);
+
 rmSync(join(dist, 'bundle'), {recursive: true, force: true});
-// The Kubernetes client, for the commands that talk to a cluster: one file of its own (from
-// node_modules it is hundreds of files and ~0.9 s to import), whitespace-minified because a live
-// command pays for decoding and compiling every byte of it (14 MB as written, 5 MB minified:
-// ~0.45 s -> ~0.33 s); identifiers are kept, so its stack traces and error names read as written.
-await build({
-  stdin: {contents: "export * from '@kubernetes/client-node';", resolveDir: root, sourcefile: 'kube-entry.js'},
-  outfile: join(dist, 'bundle', 'kube.js'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  banner: {js: "import {createRequire as __ocrCreateRequire} from 'node:module'; const require = __ocrCreateRequire(import.meta.url);"},
-  logLevel: 'warning',
-});
-const kubeClient = {
-  name: 'kube-client',
+const bundleDir = join(dist, 'bundle');
+// CommonJS, because on Node 20 only a classic script can have a V8 code cache (bin/script-cache.cjs):
+// with it a start skips compiling what it runs. Whitespace and syntax are minified (every start
+// decodes the bytes it loads); identifiers stay, so stack traces and error names read as written.
+const common = {bundle: true, format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, logLevel: 'warning'};
+const cache = (file, runs = []) => {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.cjs'), file, file.replace(/\.cjs$/, '.cache'), ...runs.map((a) => JSON.stringify(a))], {cwd: root, encoding: 'utf8'});
+  if (r.status !== 0) throw new Error(`code cache of ${file} failed: ${r.stderr}`);
+};
+
+// Packages only some commands need, each a bundle of its own evaluated on first use: the Kubernetes
+// client (from node_modules it is hundreds of files and ~0.9 s to import; one minified file with its
+// code cache, ~0.2 s) and the interactive prompts.
+const LOADED_ON_USE = {'@kubernetes/client-node': 'kube', '@inquirer/prompts': 'prompts'};
+for (const [pkg, name] of Object.entries(LOADED_ON_USE)) {
+  const file = join(bundleDir, `${name}.cjs`);
+  await build({...common, stdin: {contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: root, sourcefile: `${name}-entry.js`}, outfile: file});
+  cache(file);
+}
+const loader = join(root, 'scripts', 'entry', 'bundled.cjs');
+const loadedOnUse = {
+  name: 'loaded-on-use',
   setup(b) {
-    b.onResolve({filter: /^@kubernetes\/client-node$/}, () => ({path: './kube.js', external: true}));
+    const filter = new RegExp(`^(${Object.keys(LOADED_ON_USE).map((p) => p.replace(/[/]/g, '\\/')).join('|')})$`);
+    b.onResolve({filter}, (a) => ({path: a.path, namespace: 'loaded-on-use'}));
+    // __dirname: the bundle's directory, as bin/run.js passes it to cli.cjs.
+    b.onLoad({filter: /.*/, namespace: 'loaded-on-use'}, (a) => ({resolveDir: root, loader: 'js', contents: `module.exports = require(${JSON.stringify(loader)}).loadBundled(__dirname, ${JSON.stringify(LOADED_ON_USE[a.path])});`}));
   },
 };
+const cli = join(bundleDir, 'cli.cjs');
 await build({
-  entryPoints: [join(dist, 'cli.js'), join(dist, 'commands-index.js'), join(dist, 'commands-lazy.js'), join(dist, 'cli', 'not-found.js'), join(dist, 'cli', 'help.js')],
-  outdir: join(dist, 'bundle'),
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
+  ...common,
+  entryPoints: [join(root, 'scripts', 'entry', 'disk.js')],
+  outfile: cli,
+  // oclif's TypeScript lookup requires typescript in development only (absent, it skips).
   external: ['typescript'],
   // jsonc-parser's main is a UMD build whose inner requires a bundler cannot follow; its ES module build is the same code.
   alias: {'jsonc-parser': 'jsonc-parser/lib/esm/main.js'},
-  banner: {js: "import {createRequire as __ocrCreateRequire} from 'node:module'; const require = __ocrCreateRequire(import.meta.url);"},
   // oclif requires these when it loads; a light command never uses them (help templates, globbing,
   // config-file search, spinners, and semver for an engine check that cannot find oclif's
   // package.json inside a bundle anyway): evaluated on first use only.
-  plugins: [kubeClient, lazyPackages(['ejs', 'minimatch', 'tinyglobby', 'lilconfig', 'cli-spinners', 'semver'], root)],
-  logLevel: 'warning',
+  plugins: [loadedOnUse, lazyPackages(['ejs', 'minimatch', 'tinyglobby', 'lilconfig', 'cli-spinners', 'semver'], root)],
 });
+// The cache holds what the light commands compile: help, an offline render and an explain.
+const example = (f) => join(root, 'examples', f);
+cache(cli, [['--help'], ['render', '--help'], ['render', '-f', example('blocklist.yaml')], ['explain', `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'b'.repeat(64)}`, '-f', example('mirrors.yaml')]]);

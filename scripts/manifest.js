@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes oclif.manifest.json from the built commands (dist/), so help and command
-// lookup never import every command at start-up. Run by `npm run build`;
+// lookup never import every command at start-up. Run by `npm run build` (scripts/bundle.js, before
+// it bundles the manifest into dist/bundle/cli.cjs);
 // `--check` exits 1 when the manifest on disk is stale; `--print` writes the current one to stdout.
 import {readFileSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
@@ -10,7 +11,7 @@ import {Plugin} from '@oclif/core';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // From the eager command index (the CLI's own, commands-lazy.js, hands oclif stand-ins until a command runs).
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-pjson.oclif.commands = {...pjson.oclif.commands, target: './dist/bundle/commands-index.js'};
+pjson.oclif.commands = {...pjson.oclif.commands, target: './dist/commands-index.js'};
 const plugin = new Plugin({root, pjson, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, isRoot: true});
 await plugin.load();
 // Commands load concurrently, so their order varies from run to run: sort them for a stable file.

@@ -1,12 +1,13 @@
 /**
  * Running the real CLI in this process: the built bundle's own oclif `run` with
- * a Config loaded once, stdout and stderr captured, environment variables set
+ * a Config loaded once (dist/bundle/cli.cjs, the script bin/run.js runs), stdout and stderr captured, environment variables set
  * for the run and restored after. Same commands, flags, output and exit codes as
  * bin/run.js, without a Node start per command. Spawn tests (test/smoke) keep
  * the real binary honest.
  */
-import {join} from 'node:path';
-import {pathToFileURL} from 'node:url';
+import {existsSync, readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -24,21 +25,26 @@ interface Clock {
 
 interface Bundle {
   run(argv: string[], config: unknown): Promise<unknown>;
-  Config: {load(opts: unknown): Promise<unknown>};
+  loadConfig(): Promise<unknown>;
   setClock(c: Clock): Clock;
   virtualClock(start?: number): Clock;
 }
 
 let loading: Promise<{bundle: Bundle; config: unknown}> | undefined;
 
+/** dist/bundle/cli.cjs, evaluated as bin/run.js evaluates it (bin/script-cache.cjs, the build's code cache). */
 async function load(): Promise<{bundle: Bundle; config: unknown}> {
   // oclif fixes its wrapping width when it loads: 80 columns, as for output that is not a terminal
   // (which captured output is), also when the test runner itself writes to one.
   const columns = process.env.OCLIF_COLUMNS;
   process.env.OCLIF_COLUMNS ??= '80';
-  const bundle = (await import(pathToFileURL(join(ROOT, 'dist', 'bundle', 'cli.js')).href)) as Bundle;
+  const require = createRequire(import.meta.url);
+  const {evaluate} = require(join(ROOT, 'bin', 'script-cache.cjs')) as {evaluate(source: string, opts: {filename: string; dirname: string; cachedData?: Buffer; require: NodeJS.Require}): {exports: unknown}};
+  const filename = join(ROOT, 'dist', 'bundle', 'cli.cjs');
+  const cachedData = existsSync(filename.replace(/\.cjs$/, '.cache')) ? readFileSync(filename.replace(/\.cjs$/, '.cache')) : undefined;
+  const bundle = evaluate(readFileSync(filename, 'utf8'), {filename, dirname: dirname(filename), cachedData, require: createRequire(filename)}).exports as Bundle;
   if (columns === undefined) delete process.env.OCLIF_COLUMNS;
-  const config = await bundle.Config.load(pathToFileURL(join(ROOT, 'bin', 'run.js')).href);
+  const config = await bundle.loadConfig();
   return {bundle, config};
 }
 
