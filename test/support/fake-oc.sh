@@ -19,12 +19,14 @@
 #                        (several fake clusters behind one fake oc)
 # No globbing: list values such as "*" are words, not patterns.
 set -f
-ms() { local t=${EPOCHREALTIME/./}; printf '%s' "${t:0:13}"; }
-start=$(ms)
+# Milliseconds since the epoch into NOW (bash's clock, no process: $(...) would fork one).
+now() { local t=${EPOCHREALTIME/./}; NOW=${t:0:13}; }
+now
+start=$NOW
 
 die() { printf '%s\n' "$1" >&2; exit "${2:-1}"; }
-# "a=1,b=2" lookups and "a,b" / "*" membership, without forks.
-lookup() { local IFS=, kv; for kv in $1; do [ "${kv%%=*}" = "$2" ] && { printf '%s' "${kv#*=}"; return 0; }; done; return 1; }
+# "a=1,b=2" lookups (the value into FOUND) and "a,b" / "*" membership, without forks.
+lookup() { local IFS=, kv; for kv in $1; do [ "${kv%%=*}" = "$2" ] && { FOUND=${kv#*=}; return 0; }; done; return 1; }
 member() { local IFS=, x; for x in $1; do [ "$x" = '*' ] || [ "$x" = "$2" ] && return 0; done; return 1; }
 
 verb=$1
@@ -55,7 +57,7 @@ elif [ "$verb" = exec ]; then
   shift
   [ "$ns" = openshift-machine-config-operator ] || die "Error from server (NotFound): pods \"$pod\" not found"
   [ "$container" = machine-config-daemon ] || die "error: container not found in pod $pod"
-  node=$(lookup "$FAKE_OC_PODS" "$pod") || node=${pod#machine-config-daemon-}
+  if lookup "$FAKE_OC_PODS" "$pod"; then node=$FOUND; else node=${pod#machine-config-daemon-}; fi
   hostroot=/rootfs
 else
   die "error: unknown command \"$verb\" for \"oc\" (fake)"
@@ -63,15 +65,18 @@ fi
 
 log() {
   [ -n "$FAKE_OC_LOG" ] || return 0
-  printf '{"event":"%s","verb":"%s","node":"%s","context":"%s",%s"pid":%s,"t":%s}\n' "$1" "$verb" "$node" "$ctx" "${pod:+\"pod\":\"$pod\",}" "$$" "$(ms)" >> "$FAKE_OC_LOG"
+  now
+  printf '{"event":"%s","verb":"%s","node":"%s","context":"%s",%s"pid":%s,"t":%s}\n' "$1" "$verb" "$node" "$ctx" "${pod:+\"pod\":\"$pod\",}" "$$" "$NOW" >> "$FAKE_OC_LOG"
 }
 log start
 # The latency is the whole answer time, counted from oc's start (a real oc's own start-up and the
 # work on the node are part of it): the work is done first, then the answer is held back.
-latency=$(lookup "$FAKE_OC_LATENCY" "$node") || latency=${FAKE_OC_LATENCY_MS:-0}
+if lookup "$FAKE_OC_LATENCY" "$node"; then latency=$FOUND; else latency=${FAKE_OC_LATENCY_MS:-0}; fi
 answer() {
-  local left=$((latency - ($(ms) - start)))
-  [ "$left" -gt 0 ] && sleep "$(printf '%d.%03d' $((left / 1000)) $((left % 1000)))"
+  now
+  local left=$((latency - (NOW - start)))
+  local secs
+  [ "$left" -gt 0 ] && printf -v secs '%d.%03d' $((left / 1000)) $((left % 1000)) && sleep "$secs"
   return 0
 }
 finish() { log end; exit "$1"; }
@@ -88,7 +93,8 @@ if [ "$verb" = debug ] && member "$FAKE_OC_IMAGE_PULL" "$node"; then
   printf 'error: unable to start debug pod: container "container-00": ErrImagePull: Source image rejected: Running image quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:%s is rejected by policy.\n' 1111111111111111111111111111111111111111111111111111111111111111 >&2
   finish 1
 fi
-if code=$(lookup "$FAKE_OC_EXIT" "$node"); then
+if lookup "$FAKE_OC_EXIT" "$node"; then
+  code=$FOUND
   answer
   printf 'error: unable to upgrade connection: container not found ("%s")\n' "$node" >&2
   finish "$code"
@@ -103,12 +109,11 @@ if [ -z "$FAKE_OC_ROOT" ] || [ ! -d "$root" ]; then
 fi
 [ "${!#}" = "$hostroot" ] || die "error: fake oc expects the host root $hostroot as the last argument"
 [ "$hostroot" = / ] && root=$root/
-# Output goes through files, so any byte (NUL included) comes back unchanged.
-tmp=${TMPDIR:-/tmp}/fake-oc.$$
-"${@:1:$#-1}" "$root" > "$tmp.out" 2> "$tmp.err"
-code=$?
+# The answer is held in a variable until the latency has passed (no extra processes: a benchmark runs
+# hundreds of these at once). Text only, as the read script's output is (files travel base64-encoded);
+# its exit status rides along after the marker x.
+out=$("${@:1:$#-1}" "$root"; printf 'x%d' $?)
+code=${out##*x}
 answer
-cat "$tmp.err" >&2
-cat "$tmp.out"
-rm -f "$tmp.out" "$tmp.err"
+printf '%s' "${out%x*}"
 finish "$code"
