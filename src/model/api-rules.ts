@@ -41,7 +41,9 @@ export function objectProblems(kind: string, name: string, body: Record<string, 
 
 /** Why the port of `host[:port][/path]` is refused (0 or above 65535), or undefined. */
 export function portProblem(scope: string): string | undefined {
-  const host = scope.split('/')[0]!;
+  const slash = scope.indexOf('/');
+  const host = slash < 0 ? scope : scope.slice(0, slash);
+  if (!host.includes(':')) return undefined;
   const m = /^[^[\]]*:(\d+)$/.exec(host) ?? /^\[[^\]]*\]:(\d+)$/.exec(host);
   if (!m) return undefined;
   const port = Number(m[1]);

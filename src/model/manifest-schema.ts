@@ -90,6 +90,8 @@ export function checkSchema(v: unknown, s: Schema, path: string, out: Problem[],
       return;
     }
     v.forEach((x, i) => {
+      // (A list of strings is most of a large manifest: its items need no path unless one is wrong.)
+      if (s.list === 'string' && typeof x === 'string') return;
       if (x === null && s.list === 'string') out.push({field: `${path}[${i}]`, message: 'must be a string, not null', source});
       else checkSchema(x, s.list, `${path}[${i}]`, out, source);
     });

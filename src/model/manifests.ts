@@ -146,44 +146,45 @@ export function documentChunks(text: string): string[] {
   return chunks;
 }
 
-/** Documents of a YAML stream (documentChunks, then `...` ends and directive-only chunks), with line numbers. */
+/**
+ * Documents of a YAML stream, with line numbers: split at `---` lines as documentChunks splits,
+ * ended early by `...` lines; a chunk of directives only (`%YAML`) goes with the next document.
+ * One pass over the lines (a 20,000-rule manifest is 80,000 of them).
+ */
 export function splitDocuments(text: string): DocText[] {
-  const chunks = documentChunks(text);
   const out: DocText[] = [];
   let cur: string[] = [];
   let first = 1;
-  let pendingDirectives: string[] = [];
+  let pendingDirectives = 0;
+  const directiveOrBlank = (l: string) => l.startsWith('%') || l.trim() === '' || l.trimStart().startsWith('#');
   const flush = (nextFirst: number) => {
     const meaningful = cur.findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
-    if (meaningful !== -1 && cur.slice(meaningful).every((l) => l.startsWith('%') || l.trim() === '' || l.trimStart().startsWith('#'))) {
-      pendingDirectives = cur;
-    } else if (meaningful !== -1) {
-      out.push({text: [...pendingDirectives.map(() => ''), ...cur].join('\n'), firstLine: first - pendingDirectives.length, line: first + meaningful});
-      pendingDirectives = [];
+    if (meaningful !== -1) {
+      let directivesOnly = true;
+      for (let k = meaningful; k < cur.length && directivesOnly; k++) directivesOnly = directiveOrBlank(cur[k]!);
+      if (directivesOnly) pendingDirectives = cur.length;
+      else {
+        // Directive lines stay as blank lines, so line numbers within the document stay right.
+        out.push({text: '\n'.repeat(pendingDirectives) + cur.join('\n'), firstLine: first - pendingDirectives, line: first + meaningful});
+        pendingDirectives = 0;
+      }
     }
     cur = [];
     first = nextFirst;
   };
-  let i = 0;
-  for (const chunk of chunks) {
-    const lines = chunk.split(/(?<=\n)/).map((l) => l.replace(/\n$/, ''));
-    lines.forEach((l, j) => {
-      if (j === 0 && DOC_START.test(l)) {
-        flush(i + 1);
-        cur.push(' '.repeat(3) + l.slice(3));
-      } else if (/^\.\.\.(\s|$)/.test(l)) {
-        cur.push('');
-        flush(i + 2);
-      } else cur.push(l);
-      i++;
-    });
+  // text.split('\n'): a final newline gives a last, empty line, as an empty text gives one.
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.startsWith('---') && DOC_START.test(l)) {
+      flush(i + 1);
+      cur.push('   ' + l.slice(3));
+    } else if (l.startsWith('...') && /^\.\.\.(\s|$)/.test(l)) {
+      cur.push('');
+      flush(i + 2);
+    } else cur.push(l);
   }
-  // The line after a final newline (text.split('\n') semantics).
-  if (text === '' || text.endsWith('\n')) {
-    cur.push('');
-    i++;
-  }
-  flush(i + 1);
+  flush(lines.length + 1);
   return out;
 }
 
