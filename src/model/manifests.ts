@@ -131,24 +131,9 @@ export function objectSource(o: Record<string, unknown>): string {
 /** A document start marker line (`---`, optionally followed by content), without its newline. */
 const DOC_START = /^---(?:[ \t].*)?\r?$/;
 
-/** THE document splitter: chunks starting at `---` lines (except the first) that concatenate to the text. */
-export function documentChunks(text: string): string[] {
-  const chunks: string[] = [];
-  let cur = '';
-  for (const line of text.split(/(?<=\n)/)) {
-    if (DOC_START.test(line.replace(/\n$/, '')) && cur !== '') {
-      chunks.push(cur);
-      cur = '';
-    }
-    cur += line;
-  }
-  if (cur !== '') chunks.push(cur);
-  return chunks;
-}
-
 /**
- * Documents of a YAML stream, with line numbers: split at `---` lines as documentChunks splits,
- * ended early by `...` lines; a chunk of directives only (`%YAML`) goes with the next document.
+ * THE document splitter. Documents of a YAML stream, with line numbers: split at `---` lines
+ * (except a first line), ended early by `...` lines; a chunk of directives only (`%YAML`) goes with the next document.
  * One pass over the lines (a 20,000-rule manifest is 80,000 of them).
  */
 export function splitDocuments(text: string): DocText[] {
