@@ -132,8 +132,8 @@ export function objectSource(o: Record<string, unknown>): string {
 const DOC_START = /^---(?:[ \t].*)?\r?$/;
 
 /**
- * THE document splitter. Documents of a YAML stream, with line numbers: split at `---` lines
- * (except a first line), ended early by `...` lines; a chunk of directives only (`%YAML`) goes with the next document.
+ * THE document splitter. Documents of a YAML stream, with line numbers: split at `---` lines,
+ * ended early by `...` lines; a chunk of directives only (`%YAML`) goes with the next document.
  * One pass over the lines (a 20,000-rule manifest is 80,000 of them).
  */
 export function splitDocuments(text: string): DocText[] {
