@@ -61,22 +61,25 @@ export function validateMirrorSets(state: ClusterState): Problem[] {
   for (const set of state.mirrorSets) {
     const base = `${set.kind}/${set.name} spec.${listField(set)}`;
     set.rules.forEach((r, i) => {
-      const f = `${base}[${i}]`;
-      if (r.source === '') out.push({field: `${f}.source`, message: 'is required', source: set.source});
+      // Field paths are built for problems only (a large manifest has tens of thousands of rules).
+      const f = () => `${base}[${i}]`;
+      if (r.source === '') out.push({field: `${f()}.source`, message: 'is required', source: set.source});
       // A port of 0 or above 65535 names no registry, whatever the kind's schema lets through.
-      for (const [v, field] of [[r.source, `${f}.source`], ...r.mirrors.map((m, j) => [m, `${f}.mirrors[${j}]`])] as Array<[string, string]>) {
-        const why = portProblem(v);
-        if (why) out.push({field, value: v, message: why, source: set.source});
-      }
+      const sourcePort = portProblem(r.source);
+      if (sourcePort) out.push({field: `${f()}.source`, value: r.source, message: sourcePort, source: set.source});
+      r.mirrors.forEach((m, j) => {
+        const why = portProblem(m);
+        if (why) out.push({field: `${f()}.mirrors[${j}]`, value: m, message: why, source: set.source});
+      });
       // ICSP has no pattern in its CRD: MCO's own check (reported while rendering) is its only gate.
       if (set.kind === 'ImageContentSourcePolicy') return;
-      if (r.source !== '' && !sourcePattern.test(r.source)) out.push({field: `${f}.source`, value: r.source, message: explainBadScope(r.source), source: set.source});
+      if (r.source !== '' && !sourcePattern.test(r.source)) out.push({field: `${f()}.source`, value: r.source, message: explainBadScope(r.source), source: set.source});
       r.mirrors.forEach((m, j) => {
-        if (!mirrorPattern.test(m)) out.push({field: `${f}.mirrors[${j}]`, value: m, message: explainBadScope(m, false), source: set.source});
+        if (!mirrorPattern.test(m)) out.push({field: `${f()}.mirrors[${j}]`, value: m, message: explainBadScope(m, false), source: set.source});
       });
-      for (const d of duplicates(r.mirrors)) out.push({field: `${f}.mirrors`, value: d, message: 'is listed twice; mirrors is a set', source: set.source});
+      for (const d of duplicates(r.mirrors)) out.push({field: `${f()}.mirrors`, value: d, message: 'is listed twice; mirrors is a set', source: set.source});
       if (r.mirrorSourcePolicy !== '' && r.mirrorSourcePolicy !== 'NeverContactSource' && r.mirrorSourcePolicy !== 'AllowContactingSource') {
-        out.push({field: `${f}.mirrorSourcePolicy`, value: r.mirrorSourcePolicy, message: 'must be NeverContactSource or AllowContactingSource', source: set.source});
+        out.push({field: `${f()}.mirrorSourcePolicy`, value: r.mirrorSourcePolicy, message: 'must be NeverContactSource or AllowContactingSource', source: set.source});
       }
     });
   }

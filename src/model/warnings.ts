@@ -35,6 +35,7 @@ function isClusterInternal(scope: string): boolean {
 function upperCaseHosts(state: ClusterState): Warning[] {
   const out: Warning[] = [];
   const check = (value: string, where: string, field: string) => {
+    if (!/[A-Z]/.test(value)) return;
     const host = value.replace(/^\*\./, '').split('/')[0]!;
     if (/[A-Z]/.test(host)) out.push({code: 'uppercase-host', field, message: `${where} ${JSON.stringify(clip(value))} has upper-case letters in its host: image references use lower-case host names, so this entry never matches (write ${JSON.stringify(clip(host.toLowerCase()))})`});
   };
@@ -43,9 +44,10 @@ function upperCaseHosts(state: ClusterState): Warning[] {
     for (const v of rs?.[key] ?? []) check(v, `${key} entry`, `spec.registrySources.${key}`);
   }
   for (const set of state.mirrorSets) {
+    const [source, mirror, mirrors] = ['source', 'mirror', 'mirrors'].map((w) => `${set.kind}/${set.name} ${w}`) as [string, string, string];
     for (const r of set.rules) {
-      check(r.source, `${set.kind}/${set.name} source`, `${set.kind}/${set.name} source`);
-      for (const m of r.mirrors) check(m, `${set.kind}/${set.name} mirror`, `${set.kind}/${set.name} mirrors`);
+      check(r.source, source, source);
+      for (const m of r.mirrors) check(m, mirror, mirrors);
     }
   }
   return out;
