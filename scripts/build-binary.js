@@ -3,8 +3,8 @@
 // 1. esbuild bundles scripts/sea/main.js with every dependency into one CommonJS script (inside a
 //    single executable `require` reaches built-in modules only), except the Kubernetes client (14 MB
 //    of generated models) and the interactive prompts (character-set tables): every start would
-//    deserialize them. They are bundles of their own, embedded as assets with their V8 code cache and
-//    evaluated when a command first needs them.
+//    deserialize them. They are the bundles `npm run build` made (dist/bundle/kube.cjs, prompts.cjs),
+//    embedded as assets with their V8 code cache and evaluated when a command first needs them.
 // 2. `node --experimental-sea-config` turns them into a blob (a startup snapshot, or a code cache
 //    with SEA_MODE=codecache), 3. postject injects the blob into a copy of this machine's node binary.
 import {spawnSync} from 'node:child_process';
@@ -13,6 +13,7 @@ import {copyFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, st
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {loadedOnUse, LOADED_ON_USE} from './esbuild-lazy.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -22,7 +23,7 @@ const target = join(dist, name);
 const mode = process.env.SEA_MODE ?? 'snapshot';
 if (!['snapshot', 'codecache'].includes(mode)) throw new Error(`SEA_MODE must be snapshot or codecache, not ${mode}`);
 if (Number(process.versions.node.split('.')[0]) < 20) throw new Error(`Node ${process.version}: single executables need Node 20 or later`);
-if (!existsSync(join(dist, 'commands-index.js'))) {
+if (!existsSync(join(dist, 'commands-index.js')) || !existsSync(join(dist, 'bundle', 'kube.cjs'))) {
   console.error('dist/ is missing: run `npm run build` first');
   process.exit(2);
 }
@@ -39,32 +40,16 @@ mkdirSync(work, {recursive: true});
 // Minified (a snapshot holds the source text too, and start-up deserializes all of it), names kept
 // (error and class names appear in output: the JSON envelope's `name`).
 const common = {bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning'};
-// Packages kept out of the snapshot: embedded as assets, loaded on first use (scripts/sea/asset-module.cjs).
-const EMBEDDED = {'@kubernetes/client-node': 'kube', '@inquirer/prompts': 'prompts'};
+// Packages kept out of the snapshot: the bundles `npm run build` made of them, with their code caches
+// (dist/bundle/NAME.cjs, NAME.cache), embedded as assets and loaded on first use (scripts/sea/asset-module.cjs).
 const assets = {};
-for (const [pkg, name] of Object.entries(EMBEDDED)) {
-  const file = join(work, `${name}.cjs`);
-  await build({...common, stdin: {contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: root, sourcefile: `${name}-entry.js`}, outfile: file});
-  const cache = join(work, `${name}.cache`);
-  run(process.execPath, [join(root, 'scripts', 'code-cache.cjs'), file, cache]);
-  assets[`${name}.cjs`] = file;
-  assets[`${name}.cache`] = cache;
+for (const name of Object.values(LOADED_ON_USE)) {
+  for (const ext of ['cjs', 'cache']) assets[`${name}.${ext}`] = join(dist, 'bundle', `${name}.${ext}`);
 }
 
 const main = join(work, 'main.cjs');
 const assetModule = join(root, 'scripts', 'sea', 'asset-module.cjs');
-const embedded = {
-  name: 'embedded-packages',
-  setup(b) {
-    const filter = new RegExp(`^(${Object.keys(EMBEDDED).map((p) => p.replace(/[/]/g, '\\/')).join('|')})$`);
-    b.onResolve({filter}, (a) => ({path: a.path, namespace: 'embedded'}));
-    b.onLoad({filter: /.*/, namespace: 'embedded'}, (a) => ({
-      resolveDir: root,
-      loader: 'js',
-      contents: `module.exports = require(${JSON.stringify(assetModule)}).loadAsset(${JSON.stringify(EMBEDDED[a.path])});`,
-    }));
-  },
-};
+const embedded = loadedOnUse('embedded-packages', (name) => `module.exports = require(${JSON.stringify(assetModule)}).loadAsset(${JSON.stringify(name)});`, root);
 // Modules that decide colour support when they load (from the terminal and the environment): in a
 // startup snapshot that would be the build machine's answer, so they are loaded on first use instead
 // (neither is an ES module, so `__esModule`, which interop helpers probe when they import, is answered

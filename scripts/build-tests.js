@@ -4,23 +4,15 @@
 // TypeScript through a loader hook each (which, with a cold cache, cost every worker seconds).
 // import.meta.url, .dirname and .filename are replaced by the original file's, so fixtures,
 // examples and the built CLI are found where they are; source maps point stack traces at the .ts.
-import {readdirSync, readFileSync, rmSync} from 'node:fs';
+import {readFileSync, rmSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
+import {tsFiles} from './ts-files.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, '.test-build');
-const entryPoints = [];
-const walk = (d) => {
-  for (const e of readdirSync(d, {withFileTypes: true})) {
-    if (e.isDirectory()) {
-      if (e.name !== 'fixtures' && e.name !== 'node_modules') walk(join(d, e.name));
-    } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) entryPoints.push(join(d, e.name));
-  }
-};
-walk(join(root, 'src'));
-walk(join(root, 'test'));
+const entryPoints = [...tsFiles(join(root, 'src')), ...tsFiles(join(root, 'test'), ['fixtures', 'node_modules'])];
 
 const originalLocation = {
   name: 'original-location',

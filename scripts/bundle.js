@@ -11,7 +11,7 @@ import {readdirSync, writeFileSync, rmSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {lazyPackages} from './esbuild-lazy.js';
+import {lazyPackages, loadedOnUse, LOADED_ON_USE} from './esbuild-lazy.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -75,25 +75,17 @@ const cache = (file, runs = []) => {
   if (r.status !== 0) throw new Error(`code cache of ${file} failed: ${r.stderr}`);
 };
 
-// Packages only some commands need, each a bundle of its own evaluated on first use: the Kubernetes
-// client (from node_modules it is hundreds of files and ~0.9 s to import; one minified file with its
-// code cache, ~0.2 s) and the interactive prompts.
-const LOADED_ON_USE = {'@kubernetes/client-node': 'kube', '@inquirer/prompts': 'prompts'};
+// Packages only some commands need (LOADED_ON_USE), each a bundle of its own evaluated on first use:
+// the Kubernetes client from node_modules is hundreds of files and ~0.9 s to import; one minified
+// file with its code cache, ~0.2 s. The single executable embeds these same files.
 for (const [pkg, name] of Object.entries(LOADED_ON_USE)) {
   const file = join(bundleDir, `${name}.cjs`);
   await build({...common, stdin: {contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: root, sourcefile: `${name}-entry.js`}, outfile: file});
   cache(file);
 }
 const loader = join(root, 'scripts', 'entry', 'bundled.cjs');
-const loadedOnUse = {
-  name: 'loaded-on-use',
-  setup(b) {
-    const filter = new RegExp(`^(${Object.keys(LOADED_ON_USE).map((p) => p.replace(/[/]/g, '\\/')).join('|')})$`);
-    b.onResolve({filter}, (a) => ({path: a.path, namespace: 'loaded-on-use'}));
-    // __dirname: the bundle's directory, as bin/run.js passes it to cli.cjs.
-    b.onLoad({filter: /.*/, namespace: 'loaded-on-use'}, (a) => ({resolveDir: root, loader: 'js', contents: `module.exports = require(${JSON.stringify(loader)}).loadBundled(__dirname, ${JSON.stringify(LOADED_ON_USE[a.path])});`}));
-  },
-};
+// __dirname: the bundle's directory, as bin/run.js passes it to cli.cjs.
+const fromBundleDir = loadedOnUse('loaded-on-use', (name) => `module.exports = require(${JSON.stringify(loader)}).loadBundled(__dirname, ${JSON.stringify(name)});`, root);
 const cli = join(bundleDir, 'cli.cjs');
 await build({
   ...common,
@@ -106,7 +98,7 @@ await build({
   // oclif requires these when it loads; a light command never uses them (help templates, globbing,
   // config-file search, spinners, and semver for an engine check that cannot find oclif's
   // package.json inside a bundle anyway): evaluated on first use only.
-  plugins: [loadedOnUse, lazyPackages(['ejs', 'minimatch', 'tinyglobby', 'lilconfig', 'cli-spinners', 'semver'], root)],
+  plugins: [fromBundleDir, lazyPackages(['ejs', 'minimatch', 'tinyglobby', 'lilconfig', 'cli-spinners', 'semver'], root)],
 });
 // The cache holds what the light commands compile: help, an offline render and an explain.
 const example = (f) => join(root, 'examples', f);

@@ -31,3 +31,22 @@ module.exports = new Proxy(function () {}, {
     },
   };
 }
+
+/**
+ * Packages only some commands need, each built into a CommonJS bundle of its own with a code cache
+ * (scripts/bundle.js: dist/bundle/NAME.cjs and NAME.cache) and evaluated on first use: the Kubernetes
+ * client and the interactive prompts. Package -> NAME.
+ */
+export const LOADED_ON_USE = {'@kubernetes/client-node': 'kube', '@inquirer/prompts': 'prompts'};
+
+/** An esbuild plugin: an import of one of LOADED_ON_USE's packages becomes `contentsOf(NAME)` (how to load that bundle). */
+export function loadedOnUse(pluginName, contentsOf, root) {
+  const filter = new RegExp(`^(${Object.keys(LOADED_ON_USE).map((p) => p.replace(/[/]/g, '\\/')).join('|')})$`);
+  return {
+    name: pluginName,
+    setup(b) {
+      b.onResolve({filter}, (a) => ({path: a.path, namespace: pluginName}));
+      b.onLoad({filter: /.*/, namespace: pluginName}, (a) => ({resolveDir: root, loader: 'js', contents: contentsOf(LOADED_ON_USE[a.path])}));
+    },
+  };
+}

@@ -7,17 +7,11 @@ import {readdirSync, rmSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {tsFiles} from './ts-files.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
-const entryPoints = [];
-const walk = (d) => {
-  for (const e of readdirSync(d, {withFileTypes: true})) {
-    if (e.isDirectory()) walk(join(d, e.name));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) entryPoints.push(join(d, e.name));
-  }
-};
-walk(src);
+const entryPoints = tsFiles(src);
 // What an earlier build made from src goes first (a removed command must not linger in dist/commands);
 // the rest of dist/ (the executable, its work folder) stays.
 for (const e of readdirSync(src)) rmSync(join(root, 'dist', e.replace(/\.ts$/, '.js')), {recursive: true, force: true});
