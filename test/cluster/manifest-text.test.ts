@@ -47,6 +47,17 @@ describe('editJson', () => {
     expect(out).to.include('"allowedRegistries": ["quay.io"]');
   });
 
+  it('large lists: every one of 2,000 rules changed, and a 2,000-rule object appended, give exactly the planned objects in the file\'s layout', () => {
+    const sources = Array.from({length: 2000}, (_, i) => `r${i}.example.com/app`);
+    const text = JSON.stringify({apiVersion: 'v1', kind: 'List', items: [idms('big', sources)]}, null, 2) + '\n';
+    const changed = idms('big', sources.map((s) => `${s}-2`));
+    const added = idms('more', sources);
+    const out = editJson(text, [{kind: 'ImageDigestMirrorSet', name: 'big', after: changed}], [added]);
+    const want = {apiVersion: 'v1', kind: 'List', items: [changed, added]};
+    expect(JSON.parse(out)).to.deep.equal(want);
+    expect(out).to.equal(JSON.stringify(want, null, 2) + '\n');
+  });
+
   it('CRLF JSON stays CRLF, also when wrapped into a List', () => {
     const text = JSON.stringify(image({allowedRegistries: ['quay.io']}), null, 2).replace(/\n/g, '\r\n') + '\r\n';
     const out = editJson(text, [], [idms('new', ['y.example.com/b'])]);
