@@ -32,18 +32,27 @@ export function diffLines(a: string[], b: string[]): Edit[] {
   ];
 }
 
+/**
+ * Edit distance beyond which the diff stops looking for the shortest script and replaces the whole
+ * changed middle (all its old lines out, all its new lines in): Myers' search costs O(N·D) time, and
+ * its trace O(D²) memory. (A preview of two unrelated 10,000-line files took 5 GB and 20 s before.)
+ */
+const MAX_EDIT_DISTANCE = 2000;
+
 function myers(a: string[], b: string[]): Edit[] {
   const n = a.length;
   const m = b.length;
   if (n === 0) return b.map((line) => ({op: '+', line}));
   if (m === 0) return a.map((line) => ({op: '-', line}));
   const max = n + m;
-  const offset = max;
-  const v = new Int32Array(2 * max + 2);
+  const offset = max + 1;
+  const v = new Int32Array(2 * max + 4);
+  // trace[d]: the diagonals -d-1 .. d+1 of V as they were before step d (all the walk back reads).
   const trace: Int32Array[] = [];
+  const at = (vd: Int32Array, d: number, k: number) => vd[k + d + 1]!;
   let found = false;
-  for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice());
+  for (let d = 0; d <= Math.min(max, MAX_EDIT_DISTANCE) && !found; d++) {
+    trace.push(v.slice(offset - d - 1, offset + d + 2));
     for (let k = -d; k <= d; k += 2) {
       let x: number;
       if (k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!)) x = v[offset + k + 1]!;
@@ -60,6 +69,7 @@ function myers(a: string[], b: string[]): Edit[] {
       }
     }
   }
+  if (!found) return [...a.map((line) => ({op: '-' as const, line})), ...b.map((line) => ({op: '+' as const, line}))];
   // Walk back through the saved V arrays.
   const edits: Edit[] = [];
   let x = n;
@@ -68,9 +78,9 @@ function myers(a: string[], b: string[]): Edit[] {
     const vd = trace[d]!;
     const k = x - y;
     let prevK: number;
-    if (k === -d || (k !== d && vd[offset + k - 1]! < vd[offset + k + 1]!)) prevK = k + 1;
+    if (k === -d || (k !== d && at(vd, d, k - 1) < at(vd, d, k + 1))) prevK = k + 1;
     else prevK = k - 1;
-    const prevX = d === 0 ? 0 : vd[offset + prevK]!;
+    const prevX = d === 0 ? 0 : at(vd, d, prevK);
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
       edits.push({op: ' ', line: a[x - 1]!});

@@ -85,6 +85,18 @@ describe('unified diff', () => {
     expect(d).to.contain('@@ -1,6 +1,6 @@').and.contain('@@ -23,7 +23,7 @@');
   });
 
+  it('two unrelated long texts: past the effort bound the middle is replaced whole, a correct script in bounded memory', () => {
+    const a = Array.from({length: 12000}, (_, i) => `old line ${i}`);
+    const b = Array.from({length: 12000}, (_, i) => `new line ${i}`);
+    const before = process.memoryUsage().rss;
+    const edits = diffLines(['same', ...a, 'end'], ['same', ...b, 'end']);
+    expect(process.memoryUsage().rss - before).to.be.below(256 * 1024 * 1024);
+    expect(edits.filter((e) => e.op === '-').map((e) => e.line)).to.deep.equal(a);
+    expect(edits.filter((e) => e.op === '+').map((e) => e.line)).to.deep.equal(b);
+    expect(edits.filter((e) => e.op === ' ').map((e) => e.line)).to.deep.equal(['same', 'end']);
+    expect(applyPatch(['same', ...a, 'end'].join('\n') + '\n', unifiedDiff(['same', ...a, 'end'].join('\n') + '\n', ['same', ...b, 'end'].join('\n') + '\n'))).to.equal(['same', ...b, 'end'].join('\n') + '\n');
+  });
+
   it('property: the edit script is minimal (matches the LCS length)', () => {
     fc.assert(
       fc.property(lineArb, lineArb, (a, b) => {
