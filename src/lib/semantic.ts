@@ -4,7 +4,7 @@
  * of the changes in meaning. Pure.
  */
 import {createHash} from 'node:crypto';
-import {parse as parseToml} from 'smol-toml';
+import {parseToml} from './toml.js';
 import {parse as parseYaml} from 'yaml';
 
 export type FileFormat = 'toml' | 'json' | 'yaml' | 'pem' | 'text';

@@ -4,7 +4,7 @@
  * policies, or the fixed rules before 4.17) is decided in node-disruption.ts.
  * Pure.
  */
-import {parse as parseToml} from 'smol-toml';
+import {parseToml} from '../lib/toml.js';
 
 export type DisruptionLevel = 'none' | 'crio-reload' | 'services' | 'drain' | 'drain-reboot';
 

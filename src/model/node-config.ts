@@ -4,7 +4,7 @@
  * updateWithConfigurationFrom do), policy.json, and which certs.d directories
  * exist. Pure: takes file paths and contents (e.g. the rendered node view).
  */
-import {parse as parseToml} from 'smol-toml';
+import {parseToml} from '../lib/toml.js';
 import {CERT_DIRS, POLICY_JSON_PATH, REGISTRIES_CONF_D, REGISTRIES_CONF_PATH, type NodeFileText} from './node-files.js';
 import type {Endpoint, PullFromMirror, RegistriesConf, Registry} from './registries-conf.js';
 import {loadRegistries, RegistriesConfError, type LoadedRegistry} from './sysregistries.js';

@@ -11,7 +11,7 @@ import {isValidRegistriesConfScope, mirrorPattern, scopeIsNestedInsideScope, sou
 import {findRegistry, loadRegistries, pullSources} from '../model/sysregistries.js';
 import type {ClusterState, ImageSpec, MirrorSet, PolicyObj, RegistrySources} from '../model/types.js';
 import {goQuote, goQuoteList} from '../lib/errors.js';
-import {parse as parseToml} from 'smol-toml';
+import {parseToml} from '../lib/toml.js';
 import {editRegistriesConfig, McoError} from './edit-registries.js';
 import {ScopeValidationError, updatePolicyJson} from './policy.js';
 import {
