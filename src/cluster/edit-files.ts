@@ -11,7 +11,8 @@ import {readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {writeFilesAtomic} from './atomic-write.js';
 import {blockIfWasEmpty, editJson, fromLf, isJsonText, lineEnding, quoteAmbiguous, toLf} from './manifest-text.js';
-import {Document, isMap, isScalar, isSeq, parseAllDocuments, type Node} from 'yaml';
+import {Document, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node} from 'yaml';
+import {splitDocuments} from '../model/manifests.js';
 import {diffLines} from '../lib/unified-diff.js';
 import {ConflictError, UserError} from '../lib/errors.js';
 import type {CurrentObject, ObjectKey} from '../model/edit.js';
@@ -223,32 +224,37 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
     }
     const eol = lineEnding(raw ?? '');
     const text = toLf(raw ?? '');
-    const docs = parseAllDocuments(text);
-    const list = Array.isArray(docs) ? docs : [];
+    // The documents as the manifests were read (splitDocuments: their indexes are the objects' `doc`,
+    // and a document with nothing in it counts as none); only those that change are parsed.
+    const docs = e.docs.size > 0 ? splitDocuments(text) : [];
+    const lines = text.split('\n');
+    /** Lines a .. b - 1 (1-based) as they are in the text. */
+    const slice = (a: number, b: number) => (b <= a ? '' : lines.slice(a - 1, b - 1).join('\n') + (b - 1 < lines.length ? '\n' : ''));
     let result = '';
-    let pos = 0;
-    list.forEach((d, i) => {
-      const end = d.range[2];
-      const segment = text.slice(pos, end);
-      pos = end;
+    let next = 1;
+    docs.forEach((d, i) => {
+      result += slice(next, d.firstLine);
+      next = d.endLine;
+      const segment = slice(d.firstLine, d.endLine);
       if (!e.docs.has(i)) {
         result += segment;
         return;
       }
       const after = e.docs.get(i);
       if (after === undefined) return;
+      const doc = parseDocument(segment);
       // Render in the file's own sequence style (`key:\n- item` vs `key:\n  - item`), so lines line up.
       const opts = {lineWidth: 0, indentSeq: !compactSequences(segment)};
-      const s0 = d.toString(opts);
-      renameMirrorListKey(d, after);
-      d.contents = syncNode(d, d.contents, after) as typeof d.contents;
-      let s1 = d.toString(opts);
-      if (i > 0 && !s1.startsWith('---') && segment.trimStart().startsWith('---')) s1 = '---\n' + s1;
+      const s0 = doc.toString(opts);
+      renameMirrorListKey(doc, after);
+      doc.contents = syncNode(doc, doc.contents, after) as typeof doc.contents;
+      let s1 = doc.toString(opts);
+      if (!s1.startsWith('---') && segment.trimStart().startsWith('---')) s1 = '---\n' + s1;
       const kept = keepFormatting(segment, s0, s1);
       // Never trust the line splice blindly: it must mean exactly what the library wrote.
       result += sameYaml(kept, s1) ? kept : s1;
     });
-    result += text.slice(pos);
+    result += slice(next, lines.length + 1);
     for (const body of e.appended) {
       if (result !== '' && !result.endsWith('\n')) result += '\n';
       result += (result.trim() === '' ? '' : '---\n') + newDocumentText(body);

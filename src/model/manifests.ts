@@ -150,7 +150,7 @@ export function splitDocuments(text: string): DocText[] {
       if (directivesOnly) pendingDirectives = cur.length;
       else {
         // Directive lines stay as blank lines, so line numbers within the document stay right.
-        out.push({text: '\n'.repeat(pendingDirectives) + cur.join('\n'), firstLine: first - pendingDirectives, line: first + meaningful});
+        out.push({text: '\n'.repeat(pendingDirectives) + cur.join('\n'), firstLine: first - pendingDirectives, line: first + meaningful, endLine: nextFirst});
         pendingDirectives = 0;
       }
     }

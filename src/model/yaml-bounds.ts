@@ -117,6 +117,8 @@ export interface DocText {
   firstLine: number;
   /** Line where the object's content starts, for messages. */
   line: number;
+  /** Line after the document's last (1-based): the document is lines firstLine .. endLine - 1 of the text. */
+  endLine: number;
 }
 
 /**

@@ -142,6 +142,20 @@ describe('GitOps file safety (-f)', function () {
     expect(parse(readFileSync(g, 'utf8')).spec.allowedRegistriesForImport).to.deep.equal([{domainName: 'quay.io'}]);
   });
 
+  it('empty and comment-only documents between objects: the edit lands in the object\'s own document, and they stay', async () => {
+    const image = IMAGE('    blockedRegistries:\n    - a.example.com\n');
+    const set = 'apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata:\n  name: apps\nspec:\n  imageDigestMirrors:\n  - source: registry.example.com/apps\n    mirrors:\n    - a.example.com/apps\n';
+    const text = `# head\n---\n---\n# only a comment\n---\n${image}---\n\n---\n${set}`;
+    const f = join(dirWith({'m.yaml': text}), 'm.yaml');
+    let r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const edited = text.replace('    - a.example.com\n', '    - a.example.com\n    - b.example.com\n');
+    expect(readFileSync(f, 'utf8')).to.equal(edited);
+    r = await run(['mirror', 'remove', 'registry.example.com/apps', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(readFileSync(f, 'utf8')).to.equal(edited.slice(0, edited.indexOf(set) - '---\n'.length));
+  });
+
   it('removing a list item, a mirror rule or a mirror set removes only its own comments', async () => {
     const image = IMAGE('    # the allowlist\n    allowedRegistries:\n    # payload registries\n    - quay.io\n    - registry.redhat.io # Red Hat\n    # team registry\n    - registry.example.com # team note\n    # mirror host\n    - mirror.example.com\n');
     const removed = async (entry: string) => {
