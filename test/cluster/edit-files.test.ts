@@ -82,7 +82,7 @@ describe('applyToFiles', () => {
 });
 
 describe('applyToFiles: property', () => {
-  it('for random manifests (both sequence styles, comments) and random edits, the file means exactly the planned object (300 runs)', async () => {
+  it('for random manifests (both sequence styles, comments, empty documents before) and random edits, the file means exactly the planned object (300 runs)', async () => {
     const {plan} = await import('../../src/render/plan.js');
     const {editorFor} = await import('../../src/model/edit.js');
     const fc = (await import('fast-check')).default;
@@ -93,14 +93,16 @@ describe('applyToFiles: property', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.boolean(),
+        // Documents with nothing in them before the Image: not objects, and not the edit's target.
+        fc.constantFrom('', '---\n', '# head\n---\n---\n', '---\n# only a comment\n---\n'),
         fc.subarray(scopes, {minLength: 1}),
         fc.subarray(hosts),
         fc.array(fc.record({list: fc.constantFrom('allowed' as const, 'insecure' as const, 'search' as const), op: fc.constantFrom('add' as const, 'remove' as const, 'set' as const), values: fc.subarray(hosts)}), {minLength: 1, maxLength: 4}),
-        async (compact, allowed, search, intents) => {
+        async (compact, before, allowed, search, intents) => {
           const ind = compact ? '' : '  ';
           const lines = ['# managed by GitOps', 'apiVersion: config.openshift.io/v1', 'kind: Image', 'metadata:', '  name: cluster  # singleton', 'spec:', '  registrySources:', '    # allowed', '    allowedRegistries:', ...allowed.map((s, i) => `    ${ind}- ${s.startsWith('*') ? `"${s}"` : s}${i === 0 ? '   # first' : ''}`)];
           if (search.length) lines.push('    containerRuntimeSearchRegistries:', ...search.map((s) => `    ${ind}- ${s}`));
-          const text = lines.join('\n') + '\n';
+          const text = before + lines.join('\n') + '\n';
           const file = join(dir, `m${n++}.yaml`);
           writeFileSync(file, text);
           let texts = new Map([[file, text]]);
@@ -116,6 +118,7 @@ describe('applyToFiles: property', () => {
             expect(loaded.problems).to.deep.equal([]);
             expect(loaded.objects[0]!.body).to.deep.equal(p.newObjects[0]!.body);
             expect(now).to.contain('# managed by GitOps').and.contain('  name: cluster  # singleton\n');
+            expect(now.startsWith(before), 'the empty documents before the Image stay').to.equal(true);
             // A comment goes only with the key or entry it belongs to.
             const rs = (p.newObjects[0]!.body.spec as {registrySources?: {allowedRegistries?: string[]}}).registrySources;
             if (!rs?.allowedRegistries) listGone = true;
