@@ -142,8 +142,8 @@ function sameYaml(a: string, b: string): boolean {
 
 interface FileEdit {
   file: string;
-  /** Document index -> new body (undefined: delete the document). */
-  docs: Map<number, Record<string, unknown> | undefined>;
+  /** Document index -> its changes: the object at `path` (the document itself when empty) becomes `after` (undefined: it goes). */
+  docs: Map<number, Array<{path: Array<string | number>; after?: Record<string, unknown>}>>;
   appended: Array<Record<string, unknown>>;
   /** The same changes by object (JSON manifests are edited by object). */
   objects: Array<{kind: string; name: string; namespace?: string; after?: Record<string, unknown>}>;
@@ -168,6 +168,28 @@ function renameMirrorListKey(d: Document, after: Record<string, unknown>): void 
   if (!isMap(spec)) return;
   const pair = spec.items.find((p) => isScalar(p.key) && p.key.value === LIST_KEY[from as MirrorSetKind]);
   if (pair && isScalar(pair.key)) pair.key.value = LIST_KEY[to as MirrorSetKind];
+}
+
+/**
+ * A document's new body from its changes: the whole document replaced or deleted, or objects inside it
+ * (a List's items, an ACM Policy's object templates) replaced or removed, the rest of it kept.
+ */
+function documentAfter(body: Record<string, unknown>, changes: Array<{path: Array<string | number>; after?: Record<string, unknown>}>): Record<string, unknown> | undefined {
+  const whole = changes.find((c) => c.path.length === 0);
+  if (whole) return whole.after;
+  const out = structuredClone(body);
+  const parentOf = (path: Array<string | number>) => path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], out) as Record<string | number, unknown> | unknown[];
+  for (const c of changes) if (c.after) parentOf(c.path)[c.path.at(-1) as number] = c.after;
+  // Removals from the last index down, so the earlier ones keep their places. An object template goes
+  // whole (not only its objectDefinition); a List's item leaves the list.
+  const removals = changes.filter((c) => !c.after).map((c) => (c.path.at(-1) === 'objectDefinition' ? c.path.slice(0, -1) : c.path));
+  removals.sort((a, b) => Number(b.at(-1)) - Number(a.at(-1)));
+  for (const path of removals) {
+    const parent = parentOf(path);
+    if (Array.isArray(parent)) parent.splice(Number(path.at(-1)), 1);
+    else delete parent[path.at(-1)!];
+  }
+  return out;
 }
 
 /** Where new objects go: the file holding the Image, else the first -f file, else a new file in the first -f directory. */
@@ -201,7 +223,8 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
     const obj = find(ch.replaces ?? ch);
     if (obj) {
       if (!obj.file || obj.doc === undefined || obj.file === '<stdin>') throw new UserError(`${ch.kind} ${ch.name} came from standard input, which cannot be edited in place`);
-      editOf(obj.file).docs.set(obj.doc, ch.after);
+      const inDoc = editOf(obj.file).docs;
+      inDoc.set(obj.doc, [...(inDoc.get(obj.doc) ?? []), {path: obj.path ?? [], after: ch.after}]);
       editOf(obj.file).objects.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, after: ch.after});
     } else if (ch.after) editOf(await targetForNew(objects, paths)).appended.push(ch.after);
   }
@@ -240,13 +263,13 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
         result += segment;
         return;
       }
-      const after = e.docs.get(i);
-      if (after === undefined) return;
       const doc = parseDocument(segment);
+      const after = documentAfter(doc.toJS() as Record<string, unknown>, e.docs.get(i)!);
+      if (after === undefined) return;
       // Render in the file's own sequence style (`key:\n- item` vs `key:\n  - item`), so lines line up.
       const opts = {lineWidth: 0, indentSeq: !compactSequences(segment)};
       const s0 = doc.toString(opts);
-      renameMirrorListKey(doc, after);
+      if (e.docs.get(i)!.some((c) => c.path.length === 0)) renameMirrorListKey(doc, after);
       doc.contents = syncNode(doc, doc.contents, after) as typeof doc.contents;
       let s1 = doc.toString(opts);
       if (!s1.startsWith('---') && segment.trimStart().startsWith('---')) s1 = '---\n' + s1;

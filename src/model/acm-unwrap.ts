@@ -8,18 +8,25 @@ const GROUP = 'policy.open-cluster-management.io/v1';
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-function fromConfigurationPolicy(cp: Obj): Obj[] {
+/** Where a wrapped object sits in its document: keys and list indexes from the document's root. */
+export type DocPath = Array<string | number>;
+
+function fromConfigurationPolicy(cp: Obj, at: DocPath): Array<{path: DocPath; object: Obj}> {
   const templates = (cp.spec as Obj | undefined)?.['object-templates'];
   if (!Array.isArray(templates)) return [];
-  return templates.filter((t) => isObj(t) && isObj(t.objectDefinition) && /^must(only)?have$/i.test(String(t.complianceType ?? ''))).map((t) => (t as Obj).objectDefinition as Obj);
+  return templates.flatMap((t, i) =>
+    isObj(t) && isObj(t.objectDefinition) && /^must(only)?have$/i.test(String(t.complianceType ?? '')) ? [{path: [...at, 'spec', 'object-templates', i, 'objectDefinition'], object: t.objectDefinition}] : [],
+  );
 }
 
-/** The wrapped objects, or undefined when `body` is not an ACM Policy / ConfigurationPolicy. */
-export function acmObjectDefinitions(body: Obj): Obj[] | undefined {
+/** The wrapped objects with their paths, or undefined when `body` is not an ACM Policy / ConfigurationPolicy. */
+export function acmObjectDefinitionsAt(body: Obj): Array<{path: DocPath; object: Obj}> | undefined {
   if (body.apiVersion !== GROUP) return undefined;
-  if (body.kind === 'ConfigurationPolicy') return fromConfigurationPolicy(body);
+  if (body.kind === 'ConfigurationPolicy') return fromConfigurationPolicy(body, []);
   if (body.kind !== 'Policy') return undefined;
   const templates = (body.spec as Obj | undefined)?.['policy-templates'];
   if (!Array.isArray(templates)) return [];
-  return templates.flatMap((t) => (isObj(t) && isObj(t.objectDefinition) && t.objectDefinition.kind === 'ConfigurationPolicy' && t.objectDefinition.apiVersion === GROUP ? fromConfigurationPolicy(t.objectDefinition) : []));
+  return templates.flatMap((t, i) =>
+    isObj(t) && isObj(t.objectDefinition) && t.objectDefinition.kind === 'ConfigurationPolicy' && t.objectDefinition.apiVersion === GROUP ? fromConfigurationPolicy(t.objectDefinition, ['spec', 'policy-templates', i, 'objectDefinition']) : [],
+  );
 }

@@ -19,6 +19,8 @@ export interface CurrentObject {
   /** Manifest file and document index the object came from (file mode). */
   file?: string;
   doc?: number;
+  /** Where in that document, when not the document itself (a List's item, an ACM Policy's object template). */
+  path?: Array<string | number>;
 }
 
 export interface ObjectKey {

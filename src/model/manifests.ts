@@ -6,7 +6,7 @@
  */
 import {LineCounter, parseDocument, isNode} from 'yaml';
 import type {Problem} from '../lib/errors.js';
-import {acmObjectDefinitions} from './acm-unwrap.js';
+import {acmObjectDefinitionsAt, type DocPath} from './acm-unwrap.js';
 import {objectProblems} from './api-rules.js';
 import {checkSchema, schemas, typeName} from './manifest-schema.js';
 import {suggest} from './suggest.js';
@@ -46,6 +46,8 @@ export interface LoadedObject {
   line: number;
   /** Index of the YAML document in its file. */
   doc: number;
+  /** Where in its document, when not the document itself: a List's item, an ACM Policy's object template. */
+  path?: DocPath;
   body: Record<string, unknown>;
 }
 
@@ -182,7 +184,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
   const texts = new Map<string, string>();
   const seen = new Map<string, string>();
 
-  const addObject = (body: Record<string, unknown>, file: string, line: number, doc: number) => {
+  const addObject = (body: Record<string, unknown>, file: string, line: number, doc: number, path: DocPath = []) => {
     const source = line > 0 ? `${file}:${line}` : file;
     const kind = body.kind;
     const apiVersion = body.apiVersion;
@@ -190,14 +192,14 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       problems.push({field: typeof kind !== 'string' ? 'kind' : 'apiVersion', message: 'is missing: every manifest needs apiVersion and kind', source});
       return;
     }
-    const wrapped = acmObjectDefinitions(body);
+    const wrapped = acmObjectDefinitionsAt(body);
     if (wrapped) {
-      for (const o of wrapped) addObject(o, file, line, doc);
+      for (const o of wrapped) addObject(o.object, file, line, doc, [...path, ...o.path]);
       return;
     }
     if (kind === 'List' || kind.endsWith('List')) {
       const items = body.items;
-      if (Array.isArray(items)) for (const it of items) if (it && typeof it === 'object') addObject(it as Record<string, unknown>, file, line, doc);
+      if (Array.isArray(items)) items.forEach((it, i) => it && typeof it === 'object' && addObject(it as Record<string, unknown>, file, line, doc, [...path, 'items', i]));
       return;
     }
     // Own keys only: `constructor` or `toString` is an unknown kind, not an Object.prototype member.
@@ -228,7 +230,7 @@ export function loadManifests(inputs: ManifestInput[]): LoadResult {
       return;
     }
     seen.set(key, source);
-    objects.push({kind, name, namespace: typeof namespace === 'string' ? namespace : undefined, file, line, doc, body});
+    objects.push({kind, name, namespace: typeof namespace === 'string' ? namespace : undefined, file, line, doc, ...(path.length > 0 ? {path} : {}), body});
 
     switch (kind) {
       case 'Image': {

@@ -83,6 +83,7 @@ export function toCurrent(objects: LoadedObject[]): CurrentObject[] {
     source: o.line > 0 ? `${o.file}:${o.line}` : o.file,
     file: o.line > 0 ? o.file : undefined,
     doc: o.line > 0 ? o.doc : undefined,
+    ...(o.path ? {path: o.path} : {}),
   }));
 }
 

@@ -3,7 +3,7 @@ import {expect} from 'chai';
 import {chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {parse} from 'yaml';
+import {parse, parseAllDocuments} from 'yaml';
 import {run, runChild} from '../support/cluster-fixture.js';
 
 const IMAGE = (rs: string) => `apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  registrySources:\n${rs}`;
@@ -154,6 +154,42 @@ describe('GitOps file safety (-f)', function () {
     r = await run(['mirror', 'remove', 'registry.example.com/apps', '-f', f, '--yes']);
     expect(r.code, r.stderr).to.equal(0);
     expect(readFileSync(f, 'utf8')).to.equal(edited.slice(0, edited.indexOf(set) - '---\n'.length));
+  });
+
+  it('an object inside a List document is edited and removed inside it: the List and its other items stay', async () => {
+    const list = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: config.openshift.io/v1\n  kind: Image\n  metadata:\n    name: cluster\n  spec:\n    registrySources:\n      blockedRegistries:\n      - a.example.com\n- apiVersion: config.openshift.io/v1\n  kind: ImageDigestMirrorSet\n  metadata:\n    name: apps\n  spec:\n    imageDigestMirrors:\n    - source: registry.example.com/apps\n      mirrors:\n      - a.example.com/apps\n';
+    const f = join(dirWith({'list.yaml': list}), 'list.yaml');
+    let r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const edited = list.replace('      - a.example.com\n', '      - a.example.com\n      - b.example.com\n');
+    expect(readFileSync(f, 'utf8')).to.equal(edited);
+    r = await run(['mirror', 'remove', 'registry.example.com/apps', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(readFileSync(f, 'utf8')).to.equal(edited.slice(0, edited.indexOf('- apiVersion: config.openshift.io/v1\n  kind: ImageDigestMirrorSet')));
+  });
+
+  it('an object inside an ACM Policy is edited in its object template, and a removed one takes its template along; the Policy stays', async () => {
+    const dir = dirWith({});
+    const f = join(dir, 'policy.yaml');
+    const exported = await run(['render', '-f', 'examples/mirrors.yaml', '--format', 'acm-policy']);
+    expect(exported.code, exported.stderr).to.equal(0);
+    writeFileSync(f, exported.stdout);
+    let r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    type PolicyDoc = {kind: string; spec: {'policy-templates': Array<{objectDefinition: {spec: {'object-templates': Array<{objectDefinition: {kind: string; spec: Record<string, unknown>}}>}}}>}};
+    // The export is the Policy, its Placement and PlacementBinding.
+    const policyIn = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as PolicyDoc).find((o) => o.kind === 'Policy')!;
+    const policy = policyIn(readFileSync(f, 'utf8')) as {kind: string; spec: {'policy-templates': Array<{objectDefinition: {spec: {'object-templates': Array<{objectDefinition: {kind: string; spec: Record<string, unknown>}}>}}}>}};
+    expect(policy.kind).to.equal('Policy');
+    const templates = () => policy.spec['policy-templates'][0]!.objectDefinition.spec['object-templates'];
+    expect(templates().find((t) => t.objectDefinition.kind === 'Image')!.objectDefinition.spec).to.deep.equal({registrySources: {blockedRegistries: ['b.example.com']}});
+    const kinds = templates().map((t) => t.objectDefinition.kind);
+    r = await run(['mirror', 'remove', 'registry.example.com/apps', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const after = policyIn(readFileSync(f, 'utf8'));
+    expect(parseAllDocuments(readFileSync(f, 'utf8')).map((d) => (d.toJS() as {kind: string}).kind)).to.deep.equal(['Policy', 'Placement', 'PlacementBinding']);
+    expect(after.spec['policy-templates'][0]!.objectDefinition.spec['object-templates'].map((t) => t.objectDefinition.kind)).to.deep.equal(kinds.filter((k) => k !== 'ImageTagMirrorSet'));
+    expect((await run(['render', '-f', f])).code).to.equal(0);
   });
 
   it('removing a list item, a mirror rule or a mirror set removes only its own comments', async () => {
