@@ -142,8 +142,8 @@ function sameYaml(a: string, b: string): boolean {
 
 interface FileEdit {
   file: string;
-  /** Document index -> its changes: the object at `path` (the document itself when empty) becomes `after` (undefined: it goes). */
-  docs: Map<number, Array<{path: Array<string | number>; after?: Record<string, unknown>}>>;
+  /** Document index -> its changes: the object at `path` (the document itself when empty) becomes `after` (undefined: it goes); with `append`, `after` joins the list at `path`. */
+  docs: Map<number, DocChange[]>;
   appended: Array<Record<string, unknown>>;
   /** The same changes by object (JSON manifests are edited by object). */
   objects: Array<{kind: string; name: string; namespace?: string; after?: Record<string, unknown>}>;
@@ -170,38 +170,62 @@ function renameMirrorListKey(d: Document, after: Record<string, unknown>): void 
   if (pair && isScalar(pair.key)) pair.key.value = LIST_KEY[to as MirrorSetKind];
 }
 
+interface DocChange {
+  path: Array<string | number>;
+  after?: Record<string, unknown>;
+  /** `after` joins the list at `path` (as an object template like the one at `likeTemplate`, when given). */
+  append?: boolean;
+  likeTemplate?: number;
+}
+
 /**
  * A document's new body from its changes: the whole document replaced or deleted, or objects inside it
  * (a List's items, an ACM Policy's object templates) replaced or removed, the rest of it kept.
  */
-function documentAfter(body: Record<string, unknown>, changes: Array<{path: Array<string | number>; after?: Record<string, unknown>}>): Record<string, unknown> | undefined {
+function documentAfter(body: Record<string, unknown>, changes: DocChange[]): Record<string, unknown> | undefined {
   const whole = changes.find((c) => c.path.length === 0);
   if (whole) return whole.after;
   const out = structuredClone(body);
   const parentOf = (path: Array<string | number>) => path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], out) as Record<string | number, unknown> | unknown[];
-  for (const c of changes) if (c.after) parentOf(c.path)[c.path.at(-1) as number] = c.after;
+  const at = (path: Array<string | number>) => path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], out) as unknown[];
+  for (const c of changes) if (c.after && !c.append) parentOf(c.path)[c.path.at(-1) as number] = c.after;
   // Removals from the last index down, so the earlier ones keep their places. An object template goes
   // whole (not only its objectDefinition); a List's item leaves the list.
-  const removals = changes.filter((c) => !c.after).map((c) => (c.path.at(-1) === 'objectDefinition' ? c.path.slice(0, -1) : c.path));
+  const removals = changes.filter((c) => !c.after && !c.append).map((c) => (c.path.at(-1) === 'objectDefinition' ? c.path.slice(0, -1) : c.path));
   removals.sort((a, b) => Number(b.at(-1)) - Number(a.at(-1)));
   for (const path of removals) {
     const parent = parentOf(path);
     if (Array.isArray(parent)) parent.splice(Number(path.at(-1)), 1);
     else delete parent[path.at(-1)!];
   }
+  for (const c of changes) {
+    if (!c.append || !c.after) continue;
+    const list = at(c.path);
+    const like = c.likeTemplate === undefined ? undefined : (list[c.likeTemplate] as {complianceType?: unknown} | undefined);
+    list.push(c.likeTemplate === undefined ? c.after : {complianceType: like?.complianceType ?? 'musthave', objectDefinition: c.after});
+  }
   return out;
 }
 
-/** Where new objects go: the file holding the Image, else the first -f file, else a new file in the first -f directory. */
-async function targetForNew(objects: CurrentObject[], paths: string[]): Promise<string> {
-  const image = objects.find((o) => o.kind === 'Image' && o.file);
-  if (image?.file) return image.file;
-  const any = objects.find((o) => o.file);
-  if (any?.file) return any.file;
+/**
+ * Where new objects go: beside the Image (else beside the first object read from a file): into the
+ * same List, or as an object template of the same ACM ConfigurationPolicy, when it sits in one;
+ * else as a document of its file. Without objects, the first -f file, or a new file in the first
+ * -f directory.
+ */
+async function targetForNew(objects: CurrentObject[], paths: string[]): Promise<{file: string; into?: DocChange & {doc: number}}> {
+  const anchor = objects.find((o) => o.kind === 'Image' && o.file) ?? objects.find((o) => o.file);
+  if (anchor?.file) {
+    const at = anchor.path ?? [];
+    if (anchor.doc === undefined || at.length === 0) return {file: anchor.file};
+    // An object template of the same ConfigurationPolicy (with the anchor's compliance type), or an item of the same List.
+    if (at.at(-1) === 'objectDefinition') return {file: anchor.file, into: {doc: anchor.doc, path: at.slice(0, -2), append: true, likeTemplate: Number(at.at(-2))}};
+    return {file: anchor.file, into: {doc: anchor.doc, path: at.slice(0, -1), append: true}};
+  }
   const first = paths.find((p) => p !== '-');
   if (!first) throw new UserError('no manifest file to add the new object to (stdin cannot be edited)');
   const st = await stat(first);
-  return st.isDirectory() ? join(first, 'image-config.yaml') : first;
+  return {file: st.isDirectory() ? join(first, 'image-config.yaml') : first};
 }
 
 /**
@@ -226,7 +250,13 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
       const inDoc = editOf(obj.file).docs;
       inDoc.set(obj.doc, [...(inDoc.get(obj.doc) ?? []), {path: obj.path ?? [], after: ch.after}]);
       editOf(obj.file).objects.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, after: ch.after});
-    } else if (ch.after) editOf(await targetForNew(objects, paths)).appended.push(ch.after);
+    } else if (ch.after) {
+      const {file, into} = await targetForNew(objects, paths);
+      if (into && !isJsonText(file, texts.get(file) ?? '')) {
+        const inDoc = editOf(file).docs;
+        inDoc.set(into.doc, [...(inDoc.get(into.doc) ?? []), {path: into.path, after: ch.after, append: true, likeTemplate: into.likeTemplate}]);
+      } else editOf(file).appended.push(ch.after);
+    }
   }
   // Build every new text first, write only when all succeeded.
   const out: Array<{file: string; text: string; before?: string}> = [];

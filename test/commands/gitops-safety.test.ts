@@ -156,7 +156,7 @@ describe('GitOps file safety (-f)', function () {
     expect(readFileSync(f, 'utf8')).to.equal(edited.slice(0, edited.indexOf(set) - '---\n'.length));
   });
 
-  it('an object inside a List document is edited and removed inside it: the List and its other items stay', async () => {
+  it('an object inside a List document is edited and removed inside it, and a new one joins the List: the List and its other items stay', async () => {
     const list = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: config.openshift.io/v1\n  kind: Image\n  metadata:\n    name: cluster\n  spec:\n    registrySources:\n      blockedRegistries:\n      - a.example.com\n- apiVersion: config.openshift.io/v1\n  kind: ImageDigestMirrorSet\n  metadata:\n    name: apps\n  spec:\n    imageDigestMirrors:\n    - source: registry.example.com/apps\n      mirrors:\n      - a.example.com/apps\n';
     const f = join(dirWith({'list.yaml': list}), 'list.yaml');
     let r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
@@ -165,10 +165,17 @@ describe('GitOps file safety (-f)', function () {
     expect(readFileSync(f, 'utf8')).to.equal(edited);
     r = await run(['mirror', 'remove', 'registry.example.com/apps', '-f', f, '--yes']);
     expect(r.code, r.stderr).to.equal(0);
-    expect(readFileSync(f, 'utf8')).to.equal(edited.slice(0, edited.indexOf('- apiVersion: config.openshift.io/v1\n  kind: ImageDigestMirrorSet')));
+    const removed = edited.slice(0, edited.indexOf('- apiVersion: config.openshift.io/v1\n  kind: ImageDigestMirrorSet'));
+    expect(readFileSync(f, 'utf8')).to.equal(removed);
+    // A new object joins the List the Image is in.
+    r = await run(['mirror', 'add', 'registry.example.com/web', 'b.example.com/web', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const now = readFileSync(f, 'utf8');
+    expect(now.startsWith(removed)).to.equal(true);
+    expect((parse(now) as {kind: string; items: Array<{kind: string}>}).items.map((o) => o.kind)).to.deep.equal(['Image', 'ImageDigestMirrorSet']);
   });
 
-  it('an object inside an ACM Policy is edited in its object template, and a removed one takes its template along; the Policy stays', async () => {
+  it('an object inside an ACM Policy is edited in its object template, a removed one takes its template along, a new one gets a template like the Image\'s; the Policy stays', async () => {
     const dir = dirWith({});
     const f = join(dir, 'policy.yaml');
     const exported = await run(['render', '-f', 'examples/mirrors.yaml', '--format', 'acm-policy']);
@@ -189,6 +196,12 @@ describe('GitOps file safety (-f)', function () {
     const after = policyIn(readFileSync(f, 'utf8'));
     expect(parseAllDocuments(readFileSync(f, 'utf8')).map((d) => (d.toJS() as {kind: string}).kind)).to.deep.equal(['Policy', 'Placement', 'PlacementBinding']);
     expect(after.spec['policy-templates'][0]!.objectDefinition.spec['object-templates'].map((t) => t.objectDefinition.kind)).to.deep.equal(kinds.filter((k) => k !== 'ImageTagMirrorSet'));
+    // A new object becomes an object template of the same ConfigurationPolicy, like the Image's.
+    r = await run(['trust-ca', 'add', 'registry.example.com:5000', '--cert', 'test/fixtures/certs/ca.pem', '-f', f, '--yes']);
+    expect(r.code, r.stderr).to.equal(0);
+    const last = policyIn(readFileSync(f, 'utf8')).spec['policy-templates'][0]!.objectDefinition.spec['object-templates'].at(-1) as unknown as {complianceType: string; objectDefinition: {kind: string}};
+    expect([last.complianceType, last.objectDefinition.kind]).to.deep.equal(['musthave', 'ConfigMap']);
+    expect(parseAllDocuments(readFileSync(f, 'utf8'))).to.have.length(3);
     expect((await run(['render', '-f', f])).code).to.equal(0);
   });
 
