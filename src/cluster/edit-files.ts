@@ -14,6 +14,7 @@ import {blockIfWasEmpty, editJson, fromLf, isJsonText, lineEnding, quoteAmbiguou
 import {Document, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node} from 'yaml';
 import {splitDocuments} from '../model/manifests.js';
 import {diffLines} from '../lib/unified-diff.js';
+import {isPlainObject} from '../lib/objects.js';
 import {ConflictError, UserError} from '../lib/errors.js';
 import type {CurrentObject, ObjectKey} from '../model/edit.js';
 import {LIST_KEY} from '../model/mirrors.js';
@@ -27,7 +28,6 @@ function sortKeys(x: unknown): unknown {
   return x;
 }
 
-const isPlainObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
 
 /**
  * Make `node` (inside `doc`) hold `after`, touching as little as possible:

@@ -8,6 +8,7 @@
 import {isDeepStrictEqual} from 'node:util';
 import {applyEdits, findNodeAtLocation, modify, parseTree, type FormattingOptions, type JSONPath} from 'jsonc-parser';
 import {isMap, isScalar, isSeq, Scalar, visit, type Node} from 'yaml';
+import {isPlainObject} from '../lib/objects.js';
 
 /** Plain scalars a YAML 1.1 reader does not read as a string (booleans, null, ints in any base, floats, sexagesimals, timestamps, merge). */
 const YAML11_NOT_STRING = new RegExp(
@@ -115,9 +116,8 @@ function setJson(text: string, path: JSONPath, value: unknown, l: JsonLayout, in
  */
 function patchJson(text: string, path: JSONPath, before: unknown, after: unknown, l: JsonLayout): string {
   if (isDeepStrictEqual(before, after)) return text;
-  const isObj = (x: unknown): x is Obj => !!x && typeof x === 'object' && !Array.isArray(x);
   // Emptied objects and lists are written whole (`{}`, `[]`, not an opening and a closing line).
-  if (isObj(before) && isObj(after) && Object.keys(after).length > 0) {
+  if (isPlainObject(before) && isPlainObject(after) && Object.keys(after).length > 0) {
     for (const k of Object.keys(before)) if (!Object.hasOwn(after, k)) text = setJson(text, [...path, k], undefined, l);
     for (const [k, v] of Object.entries(after)) text = Object.hasOwn(before, k) ? patchJson(text, [...path, k], before[k], v, l) : setJson(text, [...path, k], v, l);
     return text;

@@ -4,9 +4,10 @@
  * in spec.policy-templates (or of a bare ConfigurationPolicy). mustnothave templates describe
  * objects that must be absent and are not configuration. Pure.
  */
+import {isPlainObject} from '../lib/objects.js';
+
 const GROUP = 'policy.open-cluster-management.io/v1';
 type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Where a wrapped object sits in its document: keys and list indexes from the document's root. */
 export type DocPath = Array<string | number>;
@@ -15,7 +16,7 @@ function fromConfigurationPolicy(cp: Obj, at: DocPath): Array<{path: DocPath; ob
   const templates = (cp.spec as Obj | undefined)?.['object-templates'];
   if (!Array.isArray(templates)) return [];
   return templates.flatMap((t, i) =>
-    isObj(t) && isObj(t.objectDefinition) && /^must(only)?have$/i.test(String(t.complianceType ?? '')) ? [{path: [...at, 'spec', 'object-templates', i, 'objectDefinition'], object: t.objectDefinition}] : [],
+    isPlainObject(t) && isPlainObject(t.objectDefinition) && /^must(only)?have$/i.test(String(t.complianceType ?? '')) ? [{path: [...at, 'spec', 'object-templates', i, 'objectDefinition'], object: t.objectDefinition}] : [],
   );
 }
 
@@ -27,6 +28,6 @@ export function acmObjectDefinitionsAt(body: Obj): Array<{path: DocPath; object:
   const templates = (body.spec as Obj | undefined)?.['policy-templates'];
   if (!Array.isArray(templates)) return [];
   return templates.flatMap((t, i) =>
-    isObj(t) && isObj(t.objectDefinition) && t.objectDefinition.kind === 'ConfigurationPolicy' && t.objectDefinition.apiVersion === GROUP ? fromConfigurationPolicy(t.objectDefinition, ['spec', 'policy-templates', i, 'objectDefinition']) : [],
+    isPlainObject(t) && isPlainObject(t.objectDefinition) && t.objectDefinition.kind === 'ConfigurationPolicy' && t.objectDefinition.apiVersion === GROUP ? fromConfigurationPolicy(t.objectDefinition, ['spec', 'policy-templates', i, 'objectDefinition']) : [],
   );
 }

@@ -25,6 +25,7 @@
  * The daemon's certificate writer (certs.d) is outside any MachineConfig.
  */
 import type {Problem} from '../lib/errors.js';
+import {isPlainObject} from '../lib/objects.js';
 import {DISRUPTION_ORDER, registriesConfDrainReason, type DisruptionLevel, type FileDisruption} from './disruption.js';
 import {CONTAINERS_GPG_PUB_PATH, CRIO_POLICIES_DIR, DOCKER_CERTS_DIR, POLICY_JSON_PATH, REGISTRIES_CONF_PATH, REGISTRIES_D} from './node-files.js';
 
@@ -129,7 +130,6 @@ export function mergeClusterPolicies(defaults: ClusterPolicies, spec: Partial<Cl
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => !!x && typeof x === 'object' && !Array.isArray(x);
 
 function parseActions(v: unknown, field: string, allowed: ActionType[], problems: Problem[], source?: string, lenient = false): PolicyAction[] {
   if (!Array.isArray(v)) {
@@ -138,7 +138,7 @@ function parseActions(v: unknown, field: string, allowed: ActionType[], problems
   }
   const out: PolicyAction[] = [];
   v.forEach((a, i) => {
-    const type = isObj(a) ? a.type : undefined;
+    const type = isPlainObject(a) ? a.type : undefined;
     if (typeof type !== 'string' || !allowed.includes(type as ActionType)) {
       if (lenient) {
         out.push({type: 'Reboot'});
@@ -150,7 +150,7 @@ function parseActions(v: unknown, field: string, allowed: ActionType[], problems
     const action: PolicyAction = {type: type as ActionType};
     if (type === 'Reload' || type === 'Restart') {
       const key = type === 'Reload' ? 'reload' : 'restart';
-      const svc = isObj(a) && isObj(a[key]) ? (a[key] as Obj).serviceName : undefined;
+      const svc = isPlainObject(a) && isPlainObject(a[key]) ? (a[key] as Obj).serviceName : undefined;
       if (typeof svc !== 'string' || !/^[a-zA-Z0-9:._\\-]+\.(service|socket|device|mount|automount|swap|target|path|timer|snapshot|slice|scope)$/.test(svc)) {
         problems.push({field: `${field}[${i}].${key}.serviceName`, value: svc, message: 'must name a systemd unit, e.g. crio.service', source});
         return;
@@ -168,22 +168,22 @@ function parseActions(v: unknown, field: string, allowed: ActionType[], problems
 
 function parsePolicies(v: unknown, field: string, allowed: ActionType[], problems: Problem[], source?: string, lenient = false): Partial<ClusterPolicies> {
   if (v === undefined || v === null) return {};
-  if (!isObj(v)) {
+  if (!isPlainObject(v)) {
     problems.push({field, message: 'must be an object', source});
     return {};
   }
   const out: Partial<ClusterPolicies> = {};
   if (Array.isArray(v.files)) {
     out.files = v.files.map((f, i) => {
-      const path = isObj(f) ? f.path : undefined;
+      const path = isPlainObject(f) ? f.path : undefined;
       if (typeof path !== 'string' || !path.startsWith('/')) problems.push({field: `${field}.files[${i}].path`, value: path, message: 'must be an absolute path', source});
-      return {path: String(path ?? ''), actions: parseActions(isObj(f) ? f.actions : undefined, `${field}.files[${i}].actions`, allowed, problems, source, lenient)};
+      return {path: String(path ?? ''), actions: parseActions(isPlainObject(f) ? f.actions : undefined, `${field}.files[${i}].actions`, allowed, problems, source, lenient)};
     });
   }
   if (Array.isArray(v.units)) {
-    out.units = v.units.map((u, i) => ({name: String(isObj(u) ? u.name : ''), actions: parseActions(isObj(u) ? u.actions : undefined, `${field}.units[${i}].actions`, allowed, problems, source, lenient)}));
+    out.units = v.units.map((u, i) => ({name: String(isPlainObject(u) ? u.name : ''), actions: parseActions(isPlainObject(u) ? u.actions : undefined, `${field}.units[${i}].actions`, allowed, problems, source, lenient)}));
   }
-  if (isObj(v.sshkey) && v.sshkey.actions !== undefined) out.sshkey = {actions: parseActions(v.sshkey.actions, `${field}.sshkey.actions`, allowed, problems, source, lenient)};
+  if (isPlainObject(v.sshkey) && v.sshkey.actions !== undefined) out.sshkey = {actions: parseActions(v.sshkey.actions, `${field}.sshkey.actions`, allowed, problems, source, lenient)};
   return out;
 }
 
@@ -212,7 +212,7 @@ export function disruptionRules(input: RulesInput): {rules: DisruptionRules; pro
   const meta = (mc.body.metadata ?? {}) as Obj;
   const observed = (mc.body.status as Obj | undefined)?.observedGeneration;
   const current = meta.generation === undefined || observed === undefined || observed === meta.generation;
-  if (isObj(statusPolicies) && current) {
+  if (isPlainObject(statusPolicies) && current) {
     // The status is the operator's own output: an action this tool does not know (a newer release)
     // is taken as the worst case, Reboot, rather than refusing every edit.
     const statusProblems: Problem[] = [];
@@ -220,7 +220,7 @@ export function disruptionRules(input: RulesInput): {rules: DisruptionRules; pro
     const policies = {files: st.files ?? [], units: st.units ?? [], sshkey: st.sshkey ?? {actions: []}};
     return {rules: {...base, policies, origin: 'status', basis: `${on}: ${name} status.nodeDisruptionPolicyStatus.clusterPolicies`}, problems};
   }
-  const why = isObj(statusPolicies) ? 'its status is behind the spec (observedGeneration), as the daemon waits for' : 'no status yet';
+  const why = isPlainObject(statusPolicies) ? 'its status is behind the spec (observedGeneration), as the daemon waits for' : 'no status yet';
   return {rules: {...base, policies: mergeClusterPolicies(defaults, spec), origin: 'spec', basis: `${on}: default node disruption policies merged with ${name} spec.nodeDisruptionPolicy (${why})`}, problems};
 }
 
