@@ -186,8 +186,8 @@ function documentAfter(body: Record<string, unknown>, changes: DocChange[]): Rec
   const whole = changes.find((c) => c.path.length === 0);
   if (whole) return whole.after;
   const out = structuredClone(body);
-  const parentOf = (path: Array<string | number>) => path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], out) as Record<string | number, unknown> | unknown[];
-  const at = (path: Array<string | number>) => path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], out) as unknown[];
+  const at = (path: Array<string | number>) => path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], out);
+  const parentOf = (path: Array<string | number>) => at(path.slice(0, -1)) as Record<string | number, unknown> | unknown[];
   for (const c of changes) if (c.after && !c.append) parentOf(c.path)[c.path.at(-1) as number] = c.after;
   // Removals from the last index down, so the earlier ones keep their places. An object template goes
   // whole (not only its objectDefinition); a List's item leaves the list.
@@ -200,7 +200,7 @@ function documentAfter(body: Record<string, unknown>, changes: DocChange[]): Rec
   }
   for (const c of changes) {
     if (!c.append || !c.after) continue;
-    const list = at(c.path);
+    const list = at(c.path) as unknown[];
     const like = c.likeTemplate === undefined ? undefined : (list[c.likeTemplate] as {complianceType?: unknown} | undefined);
     list.push(c.likeTemplate === undefined ? c.after : {complianceType: like?.complianceType ?? 'musthave', objectDefinition: c.after});
   }
@@ -239,6 +239,10 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
     if (!e) edits.set(file, (e = {file, docs: new Map(), appended: [], objects: []}));
     return e;
   };
+  const changeIn = (file: string, doc: number, change: DocChange) => {
+    const docs = editOf(file).docs;
+    docs.set(doc, [...(docs.get(doc) ?? []), change]);
+  };
   const find = (k: ObjectKey) => objects.find((o) => o.kind === k.kind && o.name === k.name && (o.namespace ?? '') === (k.namespace ?? ''));
   const sameKey = (a: ObjectKey, b: ObjectKey) => a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
   for (const ch of changes) {
@@ -247,15 +251,12 @@ export async function applyToFiles(changes: ObjectChange[], objects: CurrentObje
     const obj = find(ch.replaces ?? ch);
     if (obj) {
       if (!obj.file || obj.doc === undefined || obj.file === '<stdin>') throw new UserError(`${ch.kind} ${ch.name} came from standard input, which cannot be edited in place`);
-      const inDoc = editOf(obj.file).docs;
-      inDoc.set(obj.doc, [...(inDoc.get(obj.doc) ?? []), {path: obj.path ?? [], after: ch.after}]);
+      changeIn(obj.file, obj.doc, {path: obj.path ?? [], after: ch.after});
       editOf(obj.file).objects.push({kind: ch.kind, name: ch.name, namespace: ch.namespace, after: ch.after});
     } else if (ch.after) {
       const {file, into} = await targetForNew(objects, paths);
-      if (into && !isJsonText(file, texts.get(file) ?? '')) {
-        const inDoc = editOf(file).docs;
-        inDoc.set(into.doc, [...(inDoc.get(into.doc) ?? []), {path: into.path, after: ch.after, append: true, likeTemplate: into.likeTemplate}]);
-      } else editOf(file).appended.push(ch.after);
+      if (into && !isJsonText(file, texts.get(file) ?? '')) changeIn(file, into.doc, {path: into.path, after: ch.after, append: true, likeTemplate: into.likeTemplate});
+      else editOf(file).appended.push(ch.after);
     }
   }
   // Build every new text first, write only when all succeeded.
