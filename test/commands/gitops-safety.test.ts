@@ -7,6 +7,11 @@ import {parse, parseAllDocuments} from 'yaml';
 import {run, runChild} from '../support/cluster-fixture.js';
 
 const IMAGE = (rs: string) => `apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  registrySources:\n${rs}`;
+/** The command run on manifest file `f` with --yes; it must succeed. */
+async function editFile(f: string, ...args: string[]): Promise<void> {
+  const r = await run([...args, '-f', f, '--yes']);
+  expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(0);
+}
 const dirWith = (files: Record<string, string>) => {
   const dir = mkdtempSync(join(tmpdir(), 'ocr-gitops-'));
   for (const [n, t] of Object.entries(files)) writeFileSync(join(dir, n), t);
@@ -95,13 +100,11 @@ describe('GitOps file safety (-f)', function () {
     const image = '{\n    "apiVersion": "config.openshift.io/v1",\n    "kind": "Image",\n    "metadata": {"name": "cluster", "labels": {"team": "platform"}},\n    "spec": {\n        "registrySources": {\n            "allowedRegistries": ["quay.io", "registry.redhat.io"],\n            "insecureRegistries": [\n                "insecure.example.com"\n            ]\n        }\n    }\n}\n';
     const dir = dirWith({'image.json': image});
     const f = join(dir, 'image.json');
-    let r = await run(['insecure', 'add', 'other.example.com', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'insecure', 'add', 'other.example.com');
     let text = readFileSync(f, 'utf8');
     // Only the list that changed is rewritten; the one-line metadata and the inline allowlist stay as written.
     expect(text).to.equal(image.replace('                "insecure.example.com"\n', '                "insecure.example.com",\n                "other.example.com"\n'));
-    r = await run(['mirror', 'add', 'registry.example.com/apps', 'a.example.com/apps', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'mirror', 'add', 'registry.example.com/apps', 'a.example.com/apps');
     text = readFileSync(f, 'utf8');
     const list = JSON.parse(text) as {kind: string; items: Array<{kind: string}>};
     expect(list.kind).to.equal('List');
@@ -111,8 +114,7 @@ describe('GitOps file safety (-f)', function () {
     expect(before).to.include('            "metadata": {"name": "cluster", "labels": {"team": "platform"}},\n');
     expect(before).to.include('                    "allowedRegistries": ["quay.io", "registry.redhat.io"],\n');
     // Editing one item of the List leaves the other item's bytes alone.
-    r = await run(['mirror', 'add', 'registry.example.com/apps', 'b.example.com/apps', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'mirror', 'add', 'registry.example.com/apps', 'b.example.com/apps');
     const after = readFileSync(f, 'utf8');
     const imagePart = (t: string) => t.slice(0, t.indexOf('"kind": "ImageDigestMirrorSet"'));
     expect(imagePart(after)).to.equal(imagePart(before));
@@ -122,8 +124,7 @@ describe('GitOps file safety (-f)', function () {
   it('content added under spec: {} is written in block style', async () => {
     const dir = dirWith({'i.yaml': 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec: {}\n'});
     const f = join(dir, 'i.yaml');
-    const r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'block', 'add', 'b.example.com');
     const text = readFileSync(f, 'utf8');
     expect(text).to.not.include('{');
     expect(parse(text).spec.registrySources.blockedRegistries).to.deep.equal(['b.example.com']);
@@ -132,8 +133,7 @@ describe('GitOps file safety (-f)', function () {
   it('remove accepts any entry that is present, even one add would refuse (Quay.io/NS)', async () => {
     const dir = dirWith({'i.yaml': IMAGE('    blockedRegistries:\n    - Quay.io/NS\n    - a.example.com\n')});
     const f = join(dir, 'i.yaml');
-    const r = await run(['block', 'remove', 'Quay.io/NS', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'block', 'remove', 'Quay.io/NS');
     expect(parse(readFileSync(f, 'utf8')).spec.registrySources.blockedRegistries).to.deep.equal(['a.example.com']);
     const imp = dirWith({'i.yaml': 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  allowedRegistriesForImport:\n  - domainName: Bad_Domain\n  - domainName: quay.io\n'});
     const g = join(imp, 'i.yaml');
@@ -147,29 +147,24 @@ describe('GitOps file safety (-f)', function () {
     const set = 'apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata:\n  name: apps\nspec:\n  imageDigestMirrors:\n  - source: registry.example.com/apps\n    mirrors:\n    - a.example.com/apps\n';
     const text = `# head\n---\n---\n# only a comment\n---\n${image}---\n\n---\n${set}`;
     const f = join(dirWith({'m.yaml': text}), 'm.yaml');
-    let r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'block', 'add', 'b.example.com');
     const edited = text.replace('    - a.example.com\n', '    - a.example.com\n    - b.example.com\n');
     expect(readFileSync(f, 'utf8')).to.equal(edited);
-    r = await run(['mirror', 'remove', 'registry.example.com/apps', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'mirror', 'remove', 'registry.example.com/apps');
     expect(readFileSync(f, 'utf8')).to.equal(edited.slice(0, edited.indexOf(set) - '---\n'.length));
   });
 
   it('an object inside a List document is edited and removed inside it, and a new one joins the List: the List and its other items stay', async () => {
     const list = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: config.openshift.io/v1\n  kind: Image\n  metadata:\n    name: cluster\n  spec:\n    registrySources:\n      blockedRegistries:\n      - a.example.com\n- apiVersion: config.openshift.io/v1\n  kind: ImageDigestMirrorSet\n  metadata:\n    name: apps\n  spec:\n    imageDigestMirrors:\n    - source: registry.example.com/apps\n      mirrors:\n      - a.example.com/apps\n';
     const f = join(dirWith({'list.yaml': list}), 'list.yaml');
-    let r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'block', 'add', 'b.example.com');
     const edited = list.replace('      - a.example.com\n', '      - a.example.com\n      - b.example.com\n');
     expect(readFileSync(f, 'utf8')).to.equal(edited);
-    r = await run(['mirror', 'remove', 'registry.example.com/apps', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'mirror', 'remove', 'registry.example.com/apps');
     const removed = edited.slice(0, edited.indexOf('- apiVersion: config.openshift.io/v1\n  kind: ImageDigestMirrorSet'));
     expect(readFileSync(f, 'utf8')).to.equal(removed);
     // A new object joins the List the Image is in.
-    r = await run(['mirror', 'add', 'registry.example.com/web', 'b.example.com/web', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'mirror', 'add', 'registry.example.com/web', 'b.example.com/web');
     const now = readFileSync(f, 'utf8');
     expect(now.startsWith(removed)).to.equal(true);
     expect((parse(now) as {kind: string; items: Array<{kind: string}>}).items.map((o) => o.kind)).to.deep.equal(['Image', 'ImageDigestMirrorSet']);
@@ -181,8 +176,7 @@ describe('GitOps file safety (-f)', function () {
     const exported = await run(['render', '-f', 'examples/mirrors.yaml', '--format', 'acm-policy']);
     expect(exported.code, exported.stderr).to.equal(0);
     writeFileSync(f, exported.stdout);
-    let r = await run(['block', 'add', 'b.example.com', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'block', 'add', 'b.example.com');
     type PolicyDoc = {kind: string; spec: {'policy-templates': Array<{objectDefinition: {spec: {'object-templates': Array<{objectDefinition: {kind: string; spec: Record<string, unknown>}}>}}}>}};
     // The export is the Policy, its Placement and PlacementBinding.
     const policyIn = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as PolicyDoc).find((o) => o.kind === 'Policy')!;
@@ -191,14 +185,12 @@ describe('GitOps file safety (-f)', function () {
     const templates = () => policy.spec['policy-templates'][0]!.objectDefinition.spec['object-templates'];
     expect(templates().find((t) => t.objectDefinition.kind === 'Image')!.objectDefinition.spec).to.deep.equal({registrySources: {blockedRegistries: ['b.example.com']}});
     const kinds = templates().map((t) => t.objectDefinition.kind);
-    r = await run(['mirror', 'remove', 'registry.example.com/apps', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'mirror', 'remove', 'registry.example.com/apps');
     const after = policyIn(readFileSync(f, 'utf8'));
     expect(parseAllDocuments(readFileSync(f, 'utf8')).map((d) => (d.toJS() as {kind: string}).kind)).to.deep.equal(['Policy', 'Placement', 'PlacementBinding']);
     expect(after.spec['policy-templates'][0]!.objectDefinition.spec['object-templates'].map((t) => t.objectDefinition.kind)).to.deep.equal(kinds.filter((k) => k !== 'ImageTagMirrorSet'));
     // A new object becomes an object template of the same ConfigurationPolicy, like the Image's.
-    r = await run(['trust-ca', 'add', 'registry.example.com:5000', '--cert', 'test/fixtures/certs/ca.pem', '-f', f, '--yes']);
-    expect(r.code, r.stderr).to.equal(0);
+    await editFile(f, 'trust-ca', 'add', 'registry.example.com:5000', '--cert', 'test/fixtures/certs/ca.pem');
     const last = policyIn(readFileSync(f, 'utf8')).spec['policy-templates'][0]!.objectDefinition.spec['object-templates'].at(-1) as unknown as {complianceType: string; objectDefinition: {kind: string}};
     expect([last.complianceType, last.objectDefinition.kind]).to.deep.equal(['musthave', 'ConfigMap']);
     expect(parseAllDocuments(readFileSync(f, 'utf8'))).to.have.length(3);
@@ -209,8 +201,7 @@ describe('GitOps file safety (-f)', function () {
     const image = IMAGE('    # the allowlist\n    allowedRegistries:\n    # payload registries\n    - quay.io\n    - registry.redhat.io # Red Hat\n    # team registry\n    - registry.example.com # team note\n    # mirror host\n    - mirror.example.com\n');
     const removed = async (entry: string) => {
       const f = join(dirWith({'i.yaml': image}), 'i.yaml');
-      const r = await run(['allow', 'remove', entry, '-f', f, '--yes']);
-      expect(r.code, r.stderr).to.equal(0);
+      await editFile(f, 'allow', 'remove', entry);
       const after = readFileSync(f, 'utf8').split('\n');
       return image.split('\n').filter((l) => !after.includes(l));
     };
@@ -225,8 +216,7 @@ describe('GitOps file safety (-f)', function () {
     const text = `# mirrors of the disconnected cluster\n---\n${ubi}---\n${apps}`;
     const mirrorRemove = async (...args: string[]) => {
       const f = join(dirWith({'m.yaml': text}), 'm.yaml');
-      const r = await run(['mirror', 'remove', ...args, '-f', f, '--yes']);
-      expect(r.code, r.stderr).to.equal(0);
+      await editFile(f, 'mirror', 'remove', ...args);
       const after = readFileSync(f, 'utf8');
       return {after, gone: text.split('\n').filter((l) => !after.split('\n').includes(l))};
     };
