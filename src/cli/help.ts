@@ -27,17 +27,16 @@ export function wrapAtSpaces(text: string, width: number): string {
 
 /**
  * oclif renders every help text through ejs (compiled per text) for its templates; the help of this
- * CLI uses three, `<%= config.bin %>`, `<%= config.root %>` and `<%= command.id %>`, which are put in
+ * CLI uses two, `<%= config.bin %>` and `<%= command.id %>`, which are put in
  * directly (ejs, never loaded then, stays for any other template). The values are inserted as they
  * are, where ejs would HTML-escape them.
  */
-function directTemplates(values: () => {bin: string; root: string; id?: string}, ejs: (input: string) => string): (input: string) => string {
+function directTemplates(values: () => {bin: string; id?: string}, ejs: (input: string) => string): (input: string) => string {
   return (input) => {
     if (!input.includes('<%')) return input;
     const v = values();
     const out = input
       .replaceAll('<%= config.bin %>', v.bin)
-      .replaceAll('<%= config.root %>', v.root)
       .replaceAll('<%= command.id %>', () => v.id ?? '<%= command.id %>');
     return out.includes('<%') ? ejs(input) : out;
   };
@@ -46,7 +45,7 @@ function directTemplates(values: () => {bin: string; root: string; id?: string},
 class ExampleSafeCommandHelp extends CommandHelp {
   constructor(...args: ConstructorParameters<typeof CommandHelp>) {
     super(...args);
-    this.render = directTemplates(() => ({bin: this.config.bin, root: this.config.root, id: this.command.id}), this.render);
+    this.render = directTemplates(() => ({bin: this.config.bin, id: this.command.id}), this.render);
   }
 
   override wrap(body: string, spacing?: number): string {
@@ -60,7 +59,7 @@ export default class OcRegistriesHelp extends Help {
 
   constructor(...args: ConstructorParameters<typeof Help>) {
     super(...args);
-    this.render = directTemplates(() => ({bin: this.config.bin, root: this.config.root}), this.render);
+    this.render = directTemplates(() => ({bin: this.config.bin}), this.render);
   }
 
   /** oclif's wrap (wrap-ansi, hard), by wrapPlain when the text is plain ASCII: the same lines, faster. */

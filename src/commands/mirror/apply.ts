@@ -13,8 +13,8 @@ export default class MirrorApply extends EditCommand {
 
   static override args = {dir: Args.string({required: true, description: 'oc-mirror output folder'})};
   static override examples = [
-    {description: 'Preview a v2 output against GitOps manifests, in stages', command: '<%= config.bin %> mirror apply <%= config.root %>/examples/oc-mirror-v2/working-dir -f <%= config.root %>/examples/oc-mirror-v2/cluster --staged --dry-run'},
-    {description: 'Preview a v1 results folder', command: '<%= config.bin %> mirror apply <%= config.root %>/examples/oc-mirror-v1/oc-mirror-workspace -f <%= config.root %>/examples/oc-mirror-v2/cluster --dry-run'},
+    {description: 'Preview a v2 output against GitOps manifests, in stages', command: '<%= config.bin %> mirror apply examples/oc-mirror-v2/working-dir -f examples/oc-mirror-v2/cluster --staged --dry-run'},
+    {description: 'Preview a v1 results folder', command: '<%= config.bin %> mirror apply examples/oc-mirror-v1/oc-mirror-workspace -f examples/oc-mirror-v2/cluster --dry-run'},
     {description: 'Apply to the cluster in two stages, catalogs included', command: '<%= config.bin %> mirror apply working-dir/cluster-resources --staged --include-catalogs --yes'},
   ];
 
